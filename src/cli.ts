@@ -1,0 +1,206 @@
+// The command line: argv → options → scan/check/rules/explain → output. Owns exit codes:
+// 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { Chalk } from 'chalk';
+import { renderCheck, runCheck } from './check.js';
+import { FORMATS, RENDERERS } from './render/index.js';
+import { loadRules } from './rules/load.js';
+import type { Rule } from './rules/model.js';
+import { runScan } from './scan.js';
+import type { Report, Severity } from './types.js';
+import { TOOL_VERSION } from './version.js';
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+type FailOn = Severity | 'never';
+const FAIL_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Exit code for a report under a --fail-on threshold (only current findings count). */
+export function exitCodeFor(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return EXIT.ok;
+  const limit = FAIL_ORDER[failOn];
+  return report.findings.some((f) => f.current && FAIL_ORDER[f.severity] <= limit) ? EXIT.findings : EXIT.ok;
+}
+
+function useColor(opt: boolean | undefined): boolean {
+  if (opt === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return !!process.stdout.isTTY && process.env.TERM !== 'dumb';
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const csv = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+function parseNow(v: string): Date {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${v}`);
+  return d;
+}
+
+async function rulesOrExit(dirs: string[] | undefined): Promise<Rule[]> {
+  const { rules, errors } = await loadRules(dirs ?? []);
+  for (const e of errors) process.stderr.write(`kubelet-doctor: rule not loaded: ${e}\n`);
+  return rules;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('kubelet-doctor')
+    .description('Diagnose a broken Kubernetes node: why the kubelet will not start, register, or become Ready.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('scan', { isDefault: true })
+    .description('read the kubelet journal (stdin, files, or journalctl) and node evidence; report what is wrong and how to fix it')
+    .option('-j, --journal <file>', 'journal or log file to read (repeatable; - for stdin)', collect)
+    .option('--root <dir>', 'scan a captured node tree instead of this node (etc/, proc/, sys/, var/lib/ under DIR)')
+    .option('--since <time>', 'passed to journalctl --since when the doctor runs journalctl itself')
+    .option('--boot [id]', 'passed to journalctl --boot')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
+    .option('-o, --output <file>', 'also write the chosen format to FILE (the terminal keeps the human view)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a current finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
+    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .option('--ignore <ids>', 'rule ids to silence, comma separated (repeatable)', csv)
+    .option('--kubeconfig <file>', 'kubeconfig to reach the API server (default: the kubelet\'s own)')
+    .option('--node <file>', 'a saved Node object (kubectl get node NAME -o yaml|json)')
+    .option('--api', 'contact the API server even with --root')
+    .option('--no-api', 'never contact the API server')
+    .option('--hostname-override <name>', 'the node name the kubelet uses, when not discoverable')
+    .option('--kubelet-version <v>', 'kubelet version, when neither the journal nor the node says it')
+    .option('--now <time>', 'evaluate certificate expiry etc. at this time (fixtures)', parseNow)
+    .option('--stats', 'print where time went (read, match, collectors) and lines/s on stderr')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .action(async (opts) => {
+      const rules = await rulesOrExit(opts.rules);
+      const report = await runScan({
+        rules,
+        journals: opts.journal,
+        root: opts.root,
+        since: opts.since,
+        boot: opts.boot,
+        ignore: opts.ignore,
+        now: opts.now,
+        kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG,
+        nodeFile: opts.node,
+        useApi: opts.api === undefined ? undefined : !!opts.api,
+        hostnameOverride: opts.hostnameOverride,
+        kubeletVersion: opts.kubeletVersion,
+      });
+      const color = useColor(opts.color);
+      const format: string = opts.format ?? 'text';
+      const out = RENDERERS[format]!(report, { color: format === 'text' && color, stats: opts.stats });
+      if (opts.output) {
+        writeFileSync(opts.output, RENDERERS[format]!(report, { color: false, stats: opts.stats }));
+        if (!opts.format || opts.format === 'text') process.stdout.write(out);
+        else process.stdout.write(RENDERERS.text!(report, { color }));
+      } else process.stdout.write(out);
+      if (opts.stats && report.stats) {
+        const s = report.stats;
+        const secs = s.ms.total / 1000;
+        process.stderr.write(
+          `stats: ${s.lines} lines, ${(s.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(3)} s (${Math.round(s.lines / Math.max(secs, 1e-6))} lines/s, ${(s.bytes / 1e6 / Math.max(secs, 1e-6)).toFixed(1)} MB/s); ` +
+            `journal ${s.ms.read.toFixed(0)} ms, collectors ${s.ms.collect.toFixed(0)} ms, diagnose ${s.ms.diagnose.toFixed(0)} ms\n`,
+        );
+      }
+      process.exitCode = exitCodeFor(report, opts.failOn);
+    });
+
+  program
+    .command('check')
+    .description('run fixtures (folders with fixture.yaml) and compare findings with their expectations; exit 1 on any difference')
+    .argument('[dirs...]', 'fixture directories to search', ['fixtures'])
+    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'no colours')
+    .action(async (dirs: string[], opts) => {
+      const rules = await rulesOrExit(opts.rules);
+      const results = await runCheck(dirs, rules);
+      if (results.length === 0) {
+        process.stderr.write(`kubelet-doctor check: no fixture.yaml found under ${dirs.join(', ')}\n`);
+        process.exitCode = EXIT.error;
+        return;
+      }
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(results.map(({ report: _r, ...rest }) => rest), null, 2)}\n`);
+      } else {
+        const c = new Chalk({ level: useColor(opts.color) ? 1 : 0 });
+        process.stdout.write(renderCheck(results, (s, k) => (k === 'ok' ? c.green(s) : k === 'bad' ? c.red(s) : c.dim(s))));
+      }
+      process.exitCode = results.every((r) => r.ok) ? EXIT.ok : EXIT.findings;
+    });
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => {
+      const rules = await rulesOrExit(opts.rules);
+      if (opts.format === 'json') {
+        process.stdout.write(`${JSON.stringify(rules.map(({ check: _c, file: _f, ...meta }) => meta), null, 2)}\n`);
+        return;
+      }
+      const w = Math.max(...rules.map((r) => r.id.length));
+      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(12)}  ${r.title}\n`);
+    });
+
+  program
+    .command('explain')
+    .description('print one rule: what it detects, why it matters, how to fix it')
+    .argument('<id>', 'rule id')
+    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .action(async (id: string, opts) => {
+      const rules = await rulesOrExit(opts.rules);
+      const r = rules.find((x) => x.id === id);
+      if (!r) {
+        process.stderr.write(`kubelet-doctor: no rule "${id}" (see kubelet-doctor rules)\n`);
+        process.exitCode = EXIT.error;
+        return;
+      }
+      const lines = [
+        `${r.id} — ${r.title}`,
+        `severity: ${r.severity}   category: ${r.category}   evidence: ${r.evidence.join(', ')}${r.kubeletVersions ? `   kubelet: ${r.kubeletVersions}` : ''}`,
+        '',
+        `Why: ${r.why.trim()}`,
+        '',
+        `Fix: ${r.remediation.summary}`,
+        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${s.text}`, ...(s.command ? s.command.split('\n').map((c) => `       ${c}`) : [])]),
+      ];
+      if (r.match?.journal?.length) {
+        lines.push('', 'Journal signatures:');
+        for (const p of r.match.journal) lines.push(`  /${p.pattern}/${p.versions ? `   (kubelet ${p.versions})` : ''}`);
+      }
+      if (r.explains?.length) lines.push('', `Explains: ${r.explains.join(', ')}`);
+      lines.push('', 'References:', ...r.references.map((u) => `  ${u}`));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code?.startsWith('commander.')) return EXIT.error;
+    process.stderr.write(`kubelet-doctor: ${err.message ?? String(e)}\n`);
+    return EXIT.error;
+  }
+}
+
+// Run directly (`node dist/src/cli.js`, `tsx src/cli.ts`); the bin launcher calls main() itself.
+const invoked = process.argv[1] && /[\\/]cli\.(js|ts)$/.test(process.argv[1]);
+if (invoked) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

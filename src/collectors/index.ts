@@ -1,0 +1,69 @@
+// The collector registry: one collector per node-state evidence kind. Collectors own every path and
+// every parse; they return the evidence, or the reason it could not be had (the rules that needed
+// it are then reported as skipped with that reason).
+
+import type { Availability } from '../engine/diagnose.js';
+import type { EvidenceKind } from '../evidence.js';
+import type { SourceInfo } from '../types.js';
+import { collect as cgroups } from './cgroups.js';
+import { collect as cni } from './cni.js';
+import { collect as kubeconfig } from './kubeconfig.js';
+import { collect as kubeletConfig } from './kubelet-config.js';
+import { collect as node } from './node.js';
+import { collect as runtime } from './runtime.js';
+import { collect as system } from './system.js';
+
+export interface CollectOptions {
+  /** Filesystem root: `/` on a live node, or a captured tree (--root). */
+  root: string;
+  /** True when reading the node we run on (no --root): processes and journalctl are live. */
+  live: boolean;
+  now: Date;
+  /** Kubeconfig for API access (--kubeconfig / KUBECONFIG); otherwise the kubelet's own. */
+  kubeconfig?: string;
+  /** A saved Node object (`kubectl get node -o yaml|json`). */
+  nodeFile?: string;
+  /** Contact the API server (default on a live node; with --root only when asked). */
+  useApi: boolean;
+  hostnameOverride?: string;
+  kubeletVersion?: string;
+}
+
+/** Shared state between collectors (e.g. the kubelet config tells the CNI collector its dirs). */
+export interface CollectContext {
+  opts: CollectOptions;
+  /** Evidence gathered so far, for collectors that depend on others. */
+  get(kind: EvidenceKind): Promise<Availability>;
+  /** Report a source that was read (shown in the report's sources). */
+  source(info: SourceInfo): void;
+}
+
+export type Collector = (ctx: CollectContext) => Promise<Availability>;
+
+/** One collector per node-state kind (src/collectors/<kind>.ts). */
+export const COLLECTORS: Record<Exclude<EvidenceKind, 'journal'>, Collector> = { kubeletConfig, kubeconfig, cgroups, system, cni, runtime, node };
+
+/** Run the collectors for `kinds` (each once, dependencies first), never throwing. */
+export async function collectEvidence(kinds: EvidenceKind[], opts: CollectOptions): Promise<{ evidence: Map<EvidenceKind, Availability>; sources: SourceInfo[] }> {
+  const evidence = new Map<EvidenceKind, Availability>();
+  const pending = new Map<EvidenceKind, Promise<Availability>>();
+  const sources: SourceInfo[] = [];
+  const ctx: CollectContext = {
+    opts,
+    source: (s) => sources.push(s),
+    get(kind) {
+      if (kind === 'journal') return Promise.resolve({ ok: false, reason: 'the journal is read separately' });
+      let p = pending.get(kind);
+      if (!p) {
+        const c = COLLECTORS[kind];
+        p = c
+          ? c(ctx).catch((e: Error): Availability => ({ ok: false, reason: `${kind} collector failed: ${e.message}` }))
+          : Promise.resolve<Availability>({ ok: false, reason: `${kind}: no collector available` });
+        pending.set(kind, p);
+      }
+      return p;
+    },
+  };
+  for (const k of kinds) if (k !== 'journal') evidence.set(k, await ctx.get(k));
+  return { evidence, sources };
+}

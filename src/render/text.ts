@@ -1,0 +1,120 @@
+// Plain-text report for people (the default off a TTY): verdict first, then each finding with what
+// was seen, why it matters and the fix. Pure: (report, options) → string.
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Citation, Finding, Report, Severity } from '../types.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Cited lines shown per finding. */
+  maxCitations?: number;
+  width?: number;
+}
+
+const SEV_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
+
+function sevColor(c: ChalkInstance, s: Severity): ChalkInstance {
+  return s === 'error' ? c.red.bold : s === 'warning' ? c.yellow.bold : c.cyan;
+}
+
+/** A cited line, with the matched part emphasised. */
+export function citationLine(c: ChalkInstance, cit: Citation): string {
+  const loc = cit.line !== undefined ? `${cit.source}:${cit.line}${cit.endLine && cit.endLine !== cit.line ? `-${cit.endLine}` : ''}` : cit.source;
+  let text = cit.text;
+  if (cit.highlight && cit.highlight[1] <= text.length) {
+    const [a, b] = cit.highlight;
+    text = text.slice(0, a) + c.bold.underline(text.slice(a, b)) + text.slice(b);
+  }
+  const field = cit.field ? `${cit.field}${cit.value !== undefined ? ` = ${cit.value}` : ''}: ` : '';
+  const note = cit.note ? c.dim(` (${cit.note})`) : '';
+  return `${c.dim(loc)}  ${field}${text}${note}`;
+}
+
+export function runsPhrase(f: Finding, totalRuns: number): string {
+  if (!f.runs.length || totalRuns <= 1) return '';
+  const list = f.runs.map((r) => r + 1);
+  const phrase = list.length === totalRuns ? 'every run' : list.length > 4 ? `runs ${list[0]}…${list[list.length - 1]} (${list.length})` : `run${list.length > 1 ? 's' : ''} ${list.join(', ')}`;
+  return ` in ${phrase} of ${totalRuns}`;
+}
+
+export function seenLine(f: Finding, totalRuns: number): string | undefined {
+  if (!f.count) return undefined;
+  const times = f.firstSeen ? (f.firstSeen === f.lastSeen || !f.lastSeen ? `, at ${f.firstSeen}` : `, first ${f.firstSeen}, last ${f.lastSeen}`) : '';
+  return `seen ${f.count} time${f.count === 1 ? '' : 's'}${runsPhrase(f, totalRuns)}${times}`;
+}
+
+function renderFinding(c: ChalkInstance, f: Finding, r: Report, o: TextOptions, indent: string): string[] {
+  const out: string[] = [];
+  const tags = [f.causedExit ? c.red('made the kubelet exit') : '', !f.current ? c.dim('earlier runs only') : '', f.benign ? c.dim('benign') : ''].filter(Boolean).join(', ');
+  out.push(`${indent}${sevColor(c, f.severity)(SEV_LABEL[f.severity])} ${c.bold(f.title)} ${c.dim(`[${f.ruleId}]`)}${tags ? ` ${tags}` : ''}`);
+  const pad = ' '.repeat(indent.length + 6);
+  out.push(`${pad}${f.message}`);
+  const seen = seenLine(f, r.runs.length);
+  if (seen) out.push(`${pad}${c.dim(seen)}`);
+  const max = o.maxCitations ?? 4;
+  const cites = f.evidence.slice(0, max);
+  for (const cit of cites) out.push(`${pad}${c.dim('│')} ${citationLine(c, cit)}`);
+  if (f.evidence.length > max) out.push(`${pad}${c.dim(`│ … ${f.evidence.length - max} more`)}`);
+  out.push(`${pad}${c.bold('Why:')} ${f.why}`);
+  out.push(`${pad}${c.bold('Fix:')} ${f.remediation.summary}`);
+  f.remediation.steps.forEach((s, i) => {
+    out.push(`${pad}  ${i + 1}. ${s.text}`);
+    if (s.command) for (const line of s.command.split('\n')) out.push(`${pad}     ${c.green(line)}`);
+  });
+  if (f.references.length) out.push(`${pad}${c.dim('See:')} ${c.dim(f.references.join('  '))}`);
+  return out;
+}
+
+export function renderText(r: Report, o: TextOptions): string {
+  const c = new Chalk({ level: o.color ? 1 : 0 });
+  const out: string[] = [];
+  const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', r.runs.length ? `${r.runs.length} kubelet run${r.runs.length === 1 ? '' : 's'}` : '']
+    .filter(Boolean)
+    .join(', ');
+  out.push(c.dim(`kubelet-doctor ${r.tool.version}${node ? ` — ${node}` : ''}`));
+  const top = r.findings.find((f) => !f.explainedBy && f.current && !f.benign);
+  const vColor = top?.severity === 'error' ? c.red.bold : top ? c.yellow.bold : c.green.bold;
+  out.push(`${vColor('Verdict:')} ${vColor(r.verdict)}`);
+  if (r.crashLoop) {
+    const last = r.runs[r.runs.length - 1];
+    out.push(c.red(`Crash loop: ${r.crashLoop.runs} runs${r.crashLoop.restartCounter ? `, systemd restart counter at ${r.crashLoop.restartCounter}` : ''}${r.crashLoop.exitStatus ? `, last exit status ${r.crashLoop.exitStatus}` : ''}${last?.exitCause ? `, exit cause ${last.exitCause}` : ''}`));
+  }
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of r.findings) counts[f.severity]++;
+  out.push(c.dim(`${counts.error} error, ${counts.warning} warning, ${counts.info} info; ${r.skipped.length} rule${r.skipped.length === 1 ? '' : 's'} skipped`));
+  out.push('');
+  const roots = r.findings.filter((f) => !f.explainedBy);
+  let i = 0;
+  for (const f of roots) {
+    i++;
+    out.push(...renderFinding(c, f, r, o, `${String(i).padStart(2)}. `));
+    const children = r.findings.filter((x) => x.explainedBy === f.ruleId);
+    if (children.length) {
+      out.push(`      ${c.bold('Explains')} (consequences of the above, folded):`);
+      for (const ch of children) {
+        const seen = seenLine(ch, r.runs.length);
+        out.push(`        ${sevColor(c, ch.severity)('↳')} ${ch.title} ${c.dim(`[${ch.ruleId}]`)}${seen ? c.dim(` — ${seen}`) : ''}`);
+        const first = ch.evidence[0];
+        if (first) out.push(`          ${c.dim('│')} ${citationLine(c, first)}`);
+        for (const gc of r.findings.filter((x) => x.explainedBy === ch.ruleId)) out.push(`          ${c.dim('↳')} ${gc.title} ${c.dim(`[${gc.ruleId}]`)}`);
+      }
+    }
+    out.push('');
+  }
+  if (r.skipped.length) {
+    out.push(c.bold('Skipped (evidence missing — not a pass):'));
+    const byReason = new Map<string, string[]>();
+    for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
+    for (const [reason, ids] of byReason) out.push(`  ${c.dim('-')} ${reason}: ${c.dim(ids.join(', '))}`);
+    out.push('');
+  }
+  if (r.sources.length) {
+    out.push(c.bold('Sources:'));
+    for (const s of r.sources) {
+      const detail = [s.format, s.lines !== undefined ? `${s.lines} lines` : '', s.records !== undefined ? `${s.records} records` : ''].filter(Boolean).join(', ');
+      out.push(`  ${s.name}${detail ? c.dim(` (${detail})`) : ''}`);
+      for (const p of s.problems) out.push(`    ${c.yellow('!')} ${p}`);
+    }
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}

@@ -1,0 +1,244 @@
+// The rule envelope shared by data rules (rules/*.yaml) and code rules (rules/*.ts), and the one
+// schema check both pass through at load time.
+
+import type { Citation, Remediation, Severity } from '../types.js';
+import type { Evidence, EvidenceKind } from '../evidence.js';
+import { EVIDENCE_KINDS } from '../evidence.js';
+import type { RuleHits } from '../engine/hits.js';
+
+export interface JournalPattern {
+  /** JavaScript regular expression, matched case-insensitively against the message (klog header
+   * removed, `\"` unescaped). Named groups become template values. */
+  pattern: string;
+  /** Kubelet versions that print this wording, e.g. `>=1.21` or `1.19 - 1.20` (documentation). */
+  versions?: string;
+  /** Which processes' lines may match: kubelet family (default), or any process. */
+  processes?: 'kubelet' | 'any';
+  /** Minimum klog level for a match (e.g. W to ignore I-level repeats). */
+  minLevel?: 'I' | 'W' | 'E' | 'F';
+  /** This wording means the kubelet exits. */
+  fatal?: boolean;
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  /** Evidence kinds the rule reads; only those collectors run. */
+  evidence: EvidenceKind[];
+  /** Kubelet versions the rule applies to, e.g. `<1.24` (the rule is skipped outside them). */
+  kubeletVersions?: string;
+  match?: {
+    journal?: JournalPattern[];
+    /** Matches needed before the rule fires (default 1). */
+    minCount?: number;
+  };
+  /** Message template; `{{name}}` takes a named capture or a value the rule supplies. */
+  message: string;
+  /** Why it matters: what the kubelet does because of it. */
+  why: string;
+  remediation: Remediation;
+  references: string[];
+  /** Rule ids whose findings are consequences of this one and fold under it. */
+  explains?: string[];
+  /** Every wording of this rule makes the kubelet exit. */
+  fatal?: boolean;
+  /** Known noise: report as info with the explanation, never as a cause. */
+  benign?: boolean;
+  /** Tie-breaker in ranking among findings of equal standing (higher first). */
+  priority?: number;
+}
+
+/** What a code rule may return for one finding. */
+export interface RuleOutcome {
+  message?: string;
+  vars?: Record<string, string>;
+  evidence: Citation[];
+  severity?: Severity;
+  /** Established by current node state, or by the latest kubelet run (default: from journal hits). */
+  current?: boolean;
+}
+
+export interface RuleContext {
+  /** Only the evidence kinds the rule declared (others are absent). */
+  evidence: Partial<Evidence>;
+  /** Journal matches of this rule's own patterns (empty when nothing matched or no journal). */
+  hits: RuleHits;
+  /** Journal matches of any rule, for correlation. */
+  hitsOf(ruleId: string): RuleHits | undefined;
+  now: Date;
+}
+
+export type CheckResult = RuleOutcome | RuleOutcome[] | { skip: string } | undefined;
+
+export interface Rule extends RuleMeta {
+  /** Code rules compare or compute; absent for data rules (journal match only). */
+  check?: (ctx: RuleContext) => CheckResult;
+  /** Where the rule was loaded from (for errors and `explain`). */
+  file: string;
+  kind: 'data' | 'code';
+}
+
+/** Code rules export `defineRule({...})` as their default export. */
+export function defineRule(rule: Omit<Rule, 'file' | 'kind'> & { check?: Rule['check'] }): Omit<Rule, 'file' | 'kind'> {
+  return rule;
+}
+
+const ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const SEVERITY = new Set(['error', 'warning', 'info']);
+
+export class RuleSchemaError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${file}: ${field}: ${problem}`);
+  }
+}
+
+/** Validate a rule object from YAML or a code module; throws RuleSchemaError naming file and field. */
+export function validateRule(raw: unknown, file: string, kind: 'data' | 'code'): Rule {
+  const fail = (field: string, problem: string): never => {
+    throw new RuleSchemaError(file, field, problem);
+  };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail('(root)', 'a rule must be a mapping');
+  const r = raw as Record<string, unknown>;
+  const known = new Set([
+    'id', 'title', 'severity', 'category', 'evidence', 'kubeletVersions', 'match', 'message', 'why',
+    'remediation', 'references', 'explains', 'fatal', 'benign', 'priority', 'check',
+  ]);
+  for (const k of Object.keys(r)) if (!known.has(k)) fail(k, `unknown field (known: ${[...known].join(', ')})`);
+  const str = (field: string, optional = false): string | undefined => {
+    const v = r[field];
+    if (v === undefined && optional) return undefined;
+    if (typeof v !== 'string' || v.trim() === '') fail(field, 'must be a non-empty string');
+    return v as string;
+  };
+  const id = str('id')!;
+  if (!ID.test(id)) fail('id', `"${id}" must be kebab-case (a-z, 0-9, dashes)`);
+  str('title');
+  if (!SEVERITY.has(r.severity as string)) fail('severity', `must be one of error, warning, info (got ${JSON.stringify(r.severity)})`);
+  str('category');
+  str('message');
+  str('why');
+  str('kubeletVersions', true);
+  if (r.kubeletVersions !== undefined) checkRange(r.kubeletVersions as string, (p) => fail('kubeletVersions', p));
+  if (!Array.isArray(r.evidence) || r.evidence.length === 0) fail('evidence', 'must list at least one evidence kind');
+  (r.evidence as unknown[]).forEach((e, i) => {
+    if (!EVIDENCE_KINDS.includes(e as EvidenceKind)) fail(`evidence[${i}]`, `unknown evidence kind ${JSON.stringify(e)} (known: ${EVIDENCE_KINDS.join(', ')})`);
+  });
+  if (r.match !== undefined) {
+    const m = r.match as Record<string, unknown>;
+    if (!m || typeof m !== 'object') fail('match', 'must be a mapping');
+    for (const k of Object.keys(m)) if (k !== 'journal' && k !== 'minCount') fail(`match.${k}`, 'unknown field (known: journal, minCount)');
+    if (m.minCount !== undefined && (!Number.isInteger(m.minCount) || (m.minCount as number) < 1)) fail('match.minCount', 'must be a positive integer');
+    if (m.journal !== undefined) {
+      if (!Array.isArray(m.journal) || m.journal.length === 0) fail('match.journal', 'must be a non-empty list of patterns');
+      m.journal = (m.journal as unknown[]).map((p, i) => {
+        const f = `match.journal[${i}]`;
+        const pat: Record<string, unknown> = typeof p === 'string' ? { pattern: p } : (p as Record<string, unknown>);
+        if (!pat || typeof pat !== 'object') fail(f, 'must be a string or a mapping with `pattern`');
+        for (const k of Object.keys(pat))
+          if (!['pattern', 'versions', 'processes', 'minLevel', 'fatal'].includes(k)) fail(`${f}.${k}`, 'unknown field');
+        if (typeof pat.pattern !== 'string' || pat.pattern === '') fail(`${f}.pattern`, 'must be a non-empty string');
+        try {
+          new RegExp(pat.pattern as string, 'i');
+        } catch (e) {
+          fail(`${f}.pattern`, `invalid regular expression: ${(e as Error).message}`);
+        }
+        if (pat.processes !== undefined && pat.processes !== 'kubelet' && pat.processes !== 'any') fail(`${f}.processes`, 'must be kubelet or any');
+        if (pat.minLevel !== undefined && !['I', 'W', 'E', 'F'].includes(pat.minLevel as string)) fail(`${f}.minLevel`, 'must be one of I, W, E, F');
+        return pat;
+      });
+    }
+  }
+  if (kind === 'data' && !(r.match as { journal?: unknown } | undefined)?.journal)
+    fail('match.journal', 'a data rule needs journal patterns (rules that compare evidence are written in TypeScript)');
+  const rem = r.remediation as Record<string, unknown> | undefined;
+  if (!rem || typeof rem !== 'object') fail('remediation', 'must be a mapping with summary and steps');
+  if (typeof rem!.summary !== 'string' || rem!.summary === '') fail('remediation.summary', 'must be a non-empty string');
+  if (!Array.isArray(rem!.steps) || rem!.steps.length === 0) fail('remediation.steps', 'must be a non-empty list');
+  (rem!.steps as unknown[]).forEach((s, i) => {
+    const st = s as Record<string, unknown>;
+    if (!st || typeof st !== 'object' || typeof st.text !== 'string') fail(`remediation.steps[${i}].text`, 'must be a string');
+    if (st.command !== undefined && typeof st.command !== 'string') fail(`remediation.steps[${i}].command`, 'must be a string');
+  });
+  if (!Array.isArray(r.references) || r.references.length === 0) fail('references', 'must list at least one URL');
+  (r.references as unknown[]).forEach((u, i) => {
+    if (typeof u !== 'string' || !/^https:\/\//.test(u)) fail(`references[${i}]`, 'must be an https URL');
+  });
+  if (r.explains !== undefined) {
+    if (!Array.isArray(r.explains)) fail('explains', 'must be a list of rule ids');
+    (r.explains as unknown[]).forEach((x, i) => {
+      if (typeof x !== 'string' || !ID.test(x)) fail(`explains[${i}]`, 'must be a rule id');
+    });
+  }
+  for (const b of ['fatal', 'benign'] as const) if (r[b] !== undefined && typeof r[b] !== 'boolean') fail(b, 'must be true or false');
+  if (r.priority !== undefined && typeof r.priority !== 'number') fail('priority', 'must be a number');
+  if (kind === 'code' && r.check !== undefined && typeof r.check !== 'function') fail('check', 'must be a function');
+  if (kind === 'data' && r.check !== undefined) fail('check', 'data rules cannot have code');
+  return { ...(r as unknown as RuleMeta), check: r.check as Rule['check'], file, kind };
+}
+
+// ---- version ranges: `>=1.21 <1.24`, `1.19 - 1.20`, `<1.24`, `1.27` -------------------------------
+
+export function parseVersion(v: string): [number, number, number] | undefined {
+  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function cmp(a: [number, number, number], b: [number, number, number]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+function checkRange(range: string, fail: (p: string) => void): void {
+  for (const part of range.split(/\s+(?=[<>=])|\s*,\s*/)) {
+    if (part.trim() === '') continue;
+    if (!/^(?:[<>]=?|=)?\s*v?\d+\.\d+(?:\.\d+)?(?:\s*-\s*v?\d+\.\d+(?:\.\d+)?)?$/.test(part.trim())) fail(`"${range}" is not a version range (e.g. ">=1.21 <1.24")`);
+  }
+}
+
+/** Whether kubelet version `v` is inside `range` (unknown versions are inside every range). */
+export function satisfies(v: string | undefined, range: string | undefined): boolean {
+  if (!range || !v) return true;
+  const ver = parseVersion(v);
+  if (!ver) return true;
+  const hy = /^v?([\d.]+)\s*-\s*v?([\d.]+)$/.exec(range.trim());
+  if (hy) {
+    const lo = parseVersion(hy[1]!)!;
+    const hi = parseVersion(hy[2]!)!;
+    const minorOnly = !/\d+\.\d+\.\d+/.test(hy[2]!);
+    return cmp(ver, lo) >= 0 && (minorOnly ? ver[0] < hi[0] || (ver[0] === hi[0] && ver[1] <= hi[1]) : cmp(ver, hi) <= 0);
+  }
+  for (const part of range.trim().split(/\s+/)) {
+    const m = /^(>=|<=|>|<|=)?v?([\d.]+)$/.exec(part);
+    if (!m) continue;
+    const b = parseVersion(m[2]!)!;
+    const c = cmp(ver, b);
+    const op = m[1] ?? '=';
+    const ok = op === '>=' ? c >= 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : op === '<' ? c < 0 : ver[0] === b[0] && ver[1] === b[1];
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * Fill `{{name}}` placeholders. `{{a|b|'fallback'}}` takes the first defined value, else the quoted
+ * fallback; an unknown name with no fallback renders as `?` so a message never shows raw braces.
+ * A value may be decorated: `{{paths|' (missing: %)'}}` is not supported; keep templates plain.
+ */
+export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
+  return template
+    .replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
+      for (const alt of expr.split('|').map((s) => s.trim())) {
+        const lit = /^'(.*)'$/.exec(alt);
+        if (lit) return lit[1]!;
+        const v = vars[alt];
+        if (v !== undefined && v !== '') return v;
+      }
+      return '?';
+    })
+    .trim();
+}

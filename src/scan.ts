@@ -1,0 +1,152 @@
+// One scan end to end: pick rules, read the journal (one streaming pass), run the collectors the
+// rules need, diagnose, and assemble the Report. No output here: renderers take the Report.
+
+import { fstatSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { collectEvidence, type CollectOptions } from './collectors/index.js';
+import { diagnose, verdict, type Availability } from './engine/diagnose.js';
+import { compileMatcher } from './engine/matcher.js';
+import { JournalScanner } from './engine/scan-journal.js';
+import type { EvidenceKind, JournalEvidence } from './evidence.js';
+import { fileInput, journalctlInput, type JournalInput } from './journal/read.js';
+import type { Rule } from './rules/model.js';
+import type { LogRecord, Report, SourceInfo } from './types.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface ScanOptions {
+  rules: Rule[];
+  /** Journal files; `-` for stdin. */
+  journals?: string[];
+  /** Ready-made inputs (tests, follow mode). */
+  inputs?: JournalInput[];
+  /** Read a captured tree instead of the live node. */
+  root?: string;
+  since?: string;
+  boot?: string | boolean;
+  /** Do not run journalctl on the node even when no journal is given. */
+  noJournalctl?: boolean;
+  ignore?: string[];
+  now?: Date;
+  citeLimit?: number;
+  kubeconfig?: string;
+  nodeFile?: string;
+  useApi?: boolean;
+  hostnameOverride?: string;
+  kubeletVersion?: string;
+  onProgress?: (source: string, lines: number) => void;
+  onHit?: (ruleId: string, rec: LogRecord) => void;
+}
+
+/** Whether stdin carries data we may read without hanging (a pipe or a redirected file). */
+export function stdinIsPiped(): boolean {
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Decide the journal inputs and say why, so the report can show it. */
+export function journalInputs(o: ScanOptions): { inputs: JournalInput[]; reason?: string } {
+  if (o.inputs) return { inputs: o.inputs, reason: o.inputs.length ? undefined : 'journal: none given' };
+  if (o.journals?.length) return { inputs: o.journals.map(fileInput) };
+  if (o.root) return { inputs: [], reason: 'journal: none given (--root scans read no live journal; pass --journal FILE)' };
+  if (stdinIsPiped()) return { inputs: [fileInput('-')] };
+  if (o.noJournalctl) return { inputs: [], reason: 'journal: none given' };
+  return { inputs: [journalctlInput({ since: o.since, boot: o.boot })] };
+}
+
+export async function runScan(o: ScanOptions): Promise<Report> {
+  const t0 = performance.now();
+  const now = o.now ?? new Date();
+  const ignore = new Set(o.ignore ?? []);
+  const rules = o.rules.filter((r) => !ignore.has(r.id));
+  const kinds = new Set<EvidenceKind>(rules.flatMap((r) => r.evidence));
+  const sources: SourceInfo[] = [];
+  const evidence = new Map<EvidenceKind, Availability>();
+
+  // 1. the journal, in one streaming pass
+  const tj = performance.now();
+  const journalRules = rules.filter((r) => r.match?.journal?.length);
+  const matcher = compileMatcher(journalRules);
+  const scanner = new JournalScanner(matcher, { now, citeLimit: o.citeLimit, onProgress: o.onProgress, onHit: o.onHit });
+  let journalStats = { lines: 0, records: 0, bytes: 0 };
+  let hits = new Map<string, import('./engine/hits.js').RuleHits>();
+  if (kinds.has('journal')) {
+    const { inputs, reason } = journalInputs(o);
+    for (const input of inputs) await scanner.scan(input);
+    const res = scanner.result();
+    hits = res.hits;
+    journalStats = res;
+    sources.push(...res.evidence.sources);
+    if (inputs.length === 0) evidence.set('journal', { ok: false, reason: reason ?? 'journal: none given' });
+    else if (res.records === 0) evidence.set('journal', { ok: false, reason: `journal: no log records in ${inputs.map((i) => i.name).join(', ')}` });
+    else evidence.set('journal', { ok: true, value: res.evidence });
+  }
+  const journalMs = performance.now() - tj;
+
+  // 2. node state, only the kinds the enabled rules need
+  const tc = performance.now();
+  const journalEv = evidence.get('journal');
+  const jv = journalEv?.ok ? (journalEv.value as JournalEvidence) : undefined;
+  const collectOpts: CollectOptions = {
+    root: o.root ?? '/',
+    live: !o.root,
+    now,
+    kubeconfig: o.kubeconfig,
+    nodeFile: o.nodeFile,
+    useApi: o.useApi ?? !o.root,
+    hostnameOverride: o.hostnameOverride,
+    kubeletVersion: o.kubeletVersion ?? jv?.facts.kubeletVersion,
+  };
+  const collected = await collectEvidence([...kinds], collectOpts);
+  for (const [k, v] of collected.evidence) evidence.set(k, v);
+  sources.push(...collected.sources);
+  const collectMs = performance.now() - tc;
+
+  // 3. diagnosis
+  const td = performance.now();
+  const kubeletVersion = o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(evidence);
+  const { findings, skipped, rulesRun } = diagnose({ rules, evidence, hits, now, kubeletVersion });
+  const runs = jv?.runs ?? [];
+  const failedRuns = runs.filter((r) => r.exit && !/^0\b|^0\/|^success$/.test(r.exit.status));
+  const maxCounter = Math.max(0, ...runs.map((r) => r.restartCounter ?? 0));
+  const crashLoop =
+    failedRuns.length >= 3 || maxCounter >= 3
+      ? { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failedRuns[failedRuns.length - 1]?.exit?.status }
+      : undefined;
+  const report: Report = {
+    version: 1,
+    tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
+    generatedAt: now.toISOString(),
+    verdict: '',
+    node: { name: jv?.facts.nodeName ?? nodeName(evidence) ?? jv?.facts.hostnames[0], kubeletVersion },
+    sources,
+    runs,
+    crashLoop,
+    findings,
+    skipped,
+    rulesRun,
+    stats: {
+      bytes: journalStats.bytes,
+      lines: journalStats.lines,
+      records: journalStats.records,
+      ms: { read: journalMs, parse: 0, match: 0, collect: collectMs, diagnose: performance.now() - td, total: performance.now() - t0 },
+    },
+  };
+  report.verdict = verdict(report);
+  return report;
+}
+
+function nodeKubeletVersion(evidence: Map<EvidenceKind, Availability>): string | undefined {
+  const n = evidence.get('node');
+  const v = n?.ok ? (n.value as { kubeletVersion?: string } | undefined) : undefined;
+  return v?.kubeletVersion;
+}
+
+function nodeName(evidence: Map<EvidenceKind, Availability>): string | undefined {
+  const n = evidence.get('node');
+  const v = n?.ok ? (n.value as { name?: string } | undefined) : undefined;
+  return v?.name;
+}

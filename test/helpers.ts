@@ -1,0 +1,45 @@
+// Shared test helpers: load the rules once, scan text as a journal, run the built CLI.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRules } from '../src/rules/load.js';
+import type { Rule } from '../src/rules/model.js';
+import { runScan, type ScanOptions } from '../src/scan.js';
+import type { Report } from '../src/types.js';
+
+let cached: Promise<Rule[]> | undefined;
+export function builtinRules(): Promise<Rule[]> {
+  cached ??= loadRules([]).then(({ rules, errors }) => {
+    if (errors.length) throw new Error(`rule load errors:\n${errors.join('\n')}`);
+    return rules;
+  });
+  return cached;
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kubelet-doctor-'));
+}
+
+/** Write `text` to a scratch file and scan it as a journal. */
+export async function scanText(text: string | Buffer, opts: Partial<ScanOptions> = {}, name = 'kubelet.log'): Promise<Report> {
+  const file = join(scratchDir(), name);
+  writeFileSync(file, text);
+  return runScan({ rules: await builtinRules(), journals: [file], noJournalctl: true, now: new Date('2026-11-22T00:00:00Z'), ...opts });
+}
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+/** Run the built CLI (bin/kubelet-doctor.js); the suite builds dist/ once in globalSetup. */
+export function cli(args: string[], input?: string | Buffer, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kubelet-doctor.js'), ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
