@@ -41,7 +41,8 @@ export interface ScanOptions {
 export function stdinIsPiped(): boolean {
   try {
     const st = fstatSync(0);
-    return st.isFIFO() || st.isFile();
+    // journalctl | kubelet-doctor gives a FIFO; `< file` a file; Node's and some supervisors' pipes are sockets
+    return st.isFIFO() || st.isFile() || st.isSocket();
   } catch {
     return false;
   }

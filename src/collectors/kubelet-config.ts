@@ -1,12 +1,513 @@
-// Collector for the `kubeletConfig` evidence kind. (Stub: to be implemented.)
+// Collector for the `kubeletConfig` evidence kind: the kubelet's real configuration.
+//
+// Where the command line comes from, in order: the running kubelet process (proc/<pid>/cmdline, NUL
+// separated), else the systemd unit as systemd would assemble it (unit + drop-ins in order, ExecStart=
+// resets, Environment=/EnvironmentFile= with $VAR expansion). Then the --config file (YAML or JSON) and
+// --config-dir drop-ins, merged; flags override the file; kubelet defaults fill the rest. Every value
+// remembers the file and line it came from, so rules can cite `var/lib/kubelet/config.yaml:12`.
+// All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
+import { posix } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Availability } from '../engine/diagnose.js';
+import { parseYamlSafe } from '../rules/load.js';
+import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
+import { BOOL_FLAGS, FLAG_FIELDS, flagName, type FieldType } from './kubelet-flags.js';
+import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
+import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
-export interface KubeletConfigEvidence {
-  [key: string]: unknown;
+/** A value and where it came from. */
+export interface Setting<T = unknown> {
+  value: T;
+  /** `flag` (command line), `config` (KubeletConfiguration file), `default` (kubelet default). */
+  origin: 'flag' | 'config' | 'default';
+  /** File shown in citations (relative to --root on captured trees), or a description for defaults. */
+  source: string;
+  line?: number;
+  /** Config field path (`authentication.webhook.enabled`) or flag (`--kubeconfig`). */
+  field: string;
+  /** The environment variable the flag was expanded from, if any. */
+  via?: string;
+  note?: string;
 }
 
-export async function collect(_ctx: CollectContext): Promise<Availability> {
-  return { ok: false, reason: 'kubeletConfig: collector not implemented yet' };
+export interface KubeletEffective {
+  kubeconfig?: Setting<string>;
+  bootstrapKubeconfig?: Setting<string>;
+  hostnameOverride?: Setting<string>;
+  /** Best guess of the node name: --hostname-override, else the host name (lower-cased). */
+  nodeName?: Setting<string>;
+  containerRuntimeEndpoint?: Setting<string>;
+  cgroupDriver: Setting<string>;
+  cgroupRoot: Setting<string>;
+  cgroupsPerQOS: Setting<boolean>;
+  enforceNodeAllocatable: Setting<string[]>;
+  kubeReserved?: Setting<Record<string, string>>;
+  kubeReservedCgroup?: Setting<string>;
+  systemReserved?: Setting<Record<string, string>>;
+  systemReservedCgroup?: Setting<string>;
+  kubeletCgroups?: Setting<string>;
+  runtimeCgroups?: Setting<string>;
+  systemCgroups?: Setting<string>;
+  failSwapOn: Setting<boolean>;
+  staticPodPath: Setting<string>;
+  resolvConf: Setting<string>;
+  anonymousAuth: Setting<boolean>;
+  webhookAuthn: Setting<boolean>;
+  clientCAFile?: Setting<string>;
+  authorizationMode: Setting<string>;
+  readOnlyPort: Setting<number>;
+  tlsCertFile?: Setting<string>;
+  tlsPrivateKeyFile?: Setting<string>;
+  rotateCertificates: Setting<boolean>;
+  serverTLSBootstrap: Setting<boolean>;
+  podCIDR?: Setting<string>;
+  certDir: Setting<string>;
+  rootDir: Setting<string>;
+  networkPlugin?: Setting<string>;
+  cniConfDir?: Setting<string>;
+  cniBinDir?: Setting<string>;
+  featureGates: Setting<Record<string, boolean>>;
+}
+
+export interface KubeletConfigEvidence {
+  /** Where the command line was read: the running process, the systemd unit, or nowhere. */
+  origin: 'process' | 'unit' | 'none';
+  process?: { pid: number; source: string };
+  unit?: {
+    name: string;
+    /** Files in the order systemd reads them (unit, then drop-ins). */
+    files: string[];
+    execStart?: { source: string; line: number; endLine: number; file: string };
+    environmentFiles: { path: string; optional: boolean; found: boolean; source: string; line: number }[];
+  };
+  /** kubelet binary and its arguments (after expansion). */
+  binary?: string;
+  args: string[];
+  /** Flags by name (without dashes); the last occurrence wins, as in pflag. */
+  flags: Record<string, Setting<string>>;
+  /** Flags given more than once (all occurrences). */
+  repeatedFlags: Record<string, Setting<string>[]>;
+  /** KubeletConfiguration files read (the --config file, then --config-dir drop-ins). */
+  configFiles: string[];
+  configFormat?: 'yaml' | 'json';
+  /** Every field of the merged config file(s) by dotted path, with its source line. */
+  config: Record<string, Setting>;
+  effective: KubeletEffective;
+  /** Broken unit lines (missing `\` continuation, bogus directives, missing EnvironmentFile). */
+  unitProblems: UnitProblem[];
+  /** Anything else that could not be read, said plainly (file and line where possible). */
+  problems: string[];
+  kubeletVersion?: string;
+  /** Lower-cased /etc/hostname of the node, when known. */
+  hostname?: string;
+}
+
+// ---- where units live --------------------------------------------------------------------------------
+
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+
+/** Unit names that start a kubelet, in order of preference (kubeadm/EKS/GKE, k3s, rke2, microk8s). */
+export const KUBELET_UNITS = [
+  'kubelet.service',
+  'k3s.service',
+  'k3s-agent.service',
+  'rke2-server.service',
+  'rke2-agent.service',
+  'snap.microk8s.daemon-kubelite.service',
+  'snap.microk8s.daemon-kubelet.service',
+];
+
+/** Files systemd reads for `name`: the first unit file found by precedence, then drop-ins by name. */
+function unitFiles(root: string, name: string): string[] {
+  let main: string | undefined;
+  for (const d of UNIT_DIRS) {
+    const p = posix.join(d, name);
+    if (readNodeFile(root, p).ok) {
+      main = p;
+      break;
+    }
+  }
+  if (!main) return [];
+  // drop-ins: every <dir>/<name>.d/*.conf; a name in a higher-precedence dir masks the same name below
+  const byName = new Map<string, string>();
+  for (const d of [...UNIT_DIRS].reverse()) {
+    const dir = posix.join(d, `${name}.d`);
+    for (const f of listNodeDir(root, dir)) if (f.endsWith('.conf')) byName.set(f, posix.join(dir, f));
+  }
+  const dropIns = [...byName.keys()].sort().map((k) => byName.get(k)!);
+  return [main, ...dropIns];
+}
+
+// ---- config files with line numbers -----------------------------------------------------------------
+
+function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json' } {
+  const value = parseYamlSafe(text, display) as Record<string, unknown>;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${display}: a KubeletConfiguration must be a mapping`);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
+  const fields: Record<string, Setting> = {};
+  const walk = (node: unknown, prefix: string) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const path = prefix ? `${prefix}.${k}` : k;
+      const keyNode = pair.key as YamlNode | null;
+      const line = keyNode?.range ? lc.linePos(keyNode.range[0]).line : undefined;
+      const v = pair.value as YamlNode | null;
+      const js = v && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as unknown as { toJSON(): unknown }).toJSON() : isScalar(v) ? v.value : v;
+      fields[path] = { value: js, origin: 'config', source: display, line, field: path };
+      if (isMap(v)) walk(v, path);
+      else if (isSeq(v)) {
+        /* lists are leaves */
+      }
+    }
+  };
+  walk(doc.contents, '');
+  void file;
+  return { value, fields, format: text.trimStart().startsWith('{') ? 'json' : 'yaml' };
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = cur && v && typeof cur === 'object' && typeof v === 'object' && !Array.isArray(cur) && !Array.isArray(v) ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+// ---- flag values ------------------------------------------------------------------------------------
+
+function convert(raw: string, type: FieldType): unknown {
+  switch (type) {
+    case 'bool':
+      return raw === '' || /^(true|1|t)$/i.test(raw);
+    case 'int':
+      return Number.parseInt(raw, 10);
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const kv of raw.split(',')) {
+        const [k, v] = kv.split('=');
+        if (k?.trim()) out[k.trim()] = v === undefined ? true : /^(true|false)$/i.test(v.trim()) ? /^true$/i.test(v.trim()) : v.trim();
+      }
+      return out;
+    }
+    default:
+      return raw;
+  }
+}
+
+function parseFlags(words: Word[]): { flags: Record<string, Setting<string>>; repeated: Record<string, Setting<string>[]>; positional: string[] } {
+  const flags: Record<string, Setting<string>> = {};
+  const all: Record<string, Setting<string>[]> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const f = flagName(w.word);
+    if (!f) {
+      positional.push(w.word);
+      continue;
+    }
+    let value = f.value;
+    if (value === undefined) {
+      const next = words[i + 1];
+      if (!BOOL_FLAGS.has(f.name) && next && !next.word.startsWith('-')) {
+        value = next.word;
+        i++;
+      } else value = BOOL_FLAGS.has(f.name) ? 'true' : '';
+    }
+    const s: Setting<string> = { value, origin: 'flag', source: w.display, line: w.line, field: `--${f.name}`, ...(w.via ? { via: w.via } : {}) };
+    (all[f.name] ??= []).push(s);
+    flags[f.name] = s;
+  }
+  const repeated = Object.fromEntries(Object.entries(all).filter(([, v]) => v.length > 1));
+  return { flags, repeated, positional };
+}
+
+// ---- the collector ----------------------------------------------------------------------------------
+
+interface CommandLine {
+  words: Word[];
+  origin: KubeletConfigEvidence['origin'];
+  process?: KubeletConfigEvidence['process'];
+  unit?: KubeletConfigEvidence['unit'];
+  problems: UnitProblem[];
+  notes: string[];
+}
+
+function fromProcess(ctx: CollectContext): CommandLine | undefined {
+  const root = ctx.opts.root;
+  for (const pid of listNodeDir(root, '/proc').filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(a) - Number(b))) {
+    const f = readNodeFile(root, `/proc/${pid}/cmdline`);
+    if (!f.ok || !f.text) continue;
+    const argv = f.text.split('\0').filter((a, i, arr) => a !== '' || i < arr.length - 1);
+    const bin = argv[0] ?? '';
+    if (posix.basename(bin) !== 'kubelet' && !(posix.basename(bin) === 'hyperkube' && argv[1] === 'kubelet')) continue;
+    ctx.source({ name: f.display, kind: 'collector', format: 'cmdline', problems: [] });
+    const words: Word[] = argv.map((a, i) => ({ word: a, display: f.display, file: f.path, line: i + 1 }));
+    return { words, origin: 'process', process: { pid: Number(pid), source: f.display }, problems: [], notes: [] };
+  }
+  return undefined;
+}
+
+function fromUnit(ctx: CollectContext): CommandLine | undefined {
+  const root = ctx.opts.root;
+  for (const name of KUBELET_UNITS) {
+    const files = unitFiles(root, name);
+    if (!files.length) continue;
+    const problems: UnitProblem[] = [];
+    const notes: string[] = [];
+    const directives: UnitDirective[] = [];
+    const displays: string[] = [];
+    for (const p of files) {
+      const f = readNodeFile(root, p);
+      if (!f.ok) {
+        notes.push(`${f.display}: ${f.reason}`);
+        continue;
+      }
+      displays.push(f.display);
+      const parsed = parseUnit(f.text, p, f.display);
+      problems.push(...parsed.problems);
+      directives.push(...parsed.directives);
+      ctx.source({ name: f.display, kind: 'collector', format: 'systemd-unit', problems: parsed.problems.map((x) => x.message) });
+    }
+    const svc = directives.filter((d) => d.section === 'Service');
+    // ExecStart=: an empty assignment resets the list; the kubelet runs the last one after the reset
+    let exec: UnitDirective | undefined;
+    for (const d of svc) if (d.key === 'ExecStart') exec = d.value === '' ? undefined : d;
+    // Environment= first, then EnvironmentFile= (files override Environment= settings)
+    const env = new Map<string, EnvValue>();
+    for (const d of svc) if (d.key === 'Environment') for (const [k, v] of parseEnvironmentDirective(d)) env.set(k, v);
+    const envFiles: NonNullable<KubeletConfigEvidence['unit']>['environmentFiles'] = [];
+    for (const d of svc) {
+      if (d.key !== 'EnvironmentFile') continue;
+      if (d.value === '') {
+        envFiles.length = 0;
+        continue;
+      }
+      const optional = d.value.startsWith('-');
+      const path = d.value.replace(/^-/, '');
+      const f = readNodeFile(root, path);
+      envFiles.push({ path, optional, found: f.ok, source: d.display, line: d.line });
+      if (!f.ok) {
+        if (!optional)
+          problems.push({
+            kind: 'env-file-missing',
+            file: d.file,
+            display: d.display,
+            line: d.line,
+            endLine: d.endLine,
+            text: `EnvironmentFile=${d.value}`,
+            message: `${d.display}:${d.line}: EnvironmentFile=${path} is required (no "-" prefix) but ${f.reason}; systemd refuses to start the unit`,
+          });
+        continue;
+      }
+      ctx.source({ name: f.display, kind: 'collector', format: 'environment-file', problems: [] });
+      for (const [k, v] of parseEnvironmentFile(f.text, path, f.display)) env.set(k, v);
+    }
+    const unit: KubeletConfigEvidence['unit'] = { name, files: displays, environmentFiles: envFiles };
+    if (!exec) {
+      notes.push(`${name}: no ExecStart= found in ${displays.join(', ')}`);
+      return { words: [], origin: 'unit', unit, problems, notes };
+    }
+    unit.execStart = { source: exec.display, line: exec.line, endLine: exec.endLine, file: exec.file };
+    let words = expandCommand(exec, env);
+    // strip systemd's ExecStart prefixes (-, @, :, +, !)
+    if (words[0]) words[0] = { ...words[0], word: words[0].word.replace(/^[-@:+!]+/, '') };
+    // k3s / rke2 pass kubelet flags as --kubelet-arg=flag=value; microk8s keeps them in an args file
+    const bin = posix.basename(words[0]?.word ?? '');
+    if (/^(k3s|rke2)$/.test(bin)) {
+      const kubeletArgs: Word[] = [{ ...words[0]!, word: 'kubelet' }];
+      for (let i = 1; i < words.length; i++) {
+        const m = /^--kubelet-arg(?:=(.*))?$/.exec(words[i]!.word);
+        if (!m) continue;
+        const v = m[1] ?? words[++i]?.word ?? '';
+        kubeletArgs.push({ ...words[i]!, word: v.startsWith('-') ? v : `--${v}` });
+      }
+      notes.push(`${name}: ${bin} runs the kubelet in-process; only --kubelet-arg flags are known`);
+      words = kubeletArgs;
+    } else if (/microk8s/.test(name)) {
+      const argsFile = readNodeFile(root, '/var/snap/microk8s/current/args/kubelet');
+      if (argsFile.ok) {
+        ctx.source({ name: argsFile.display, kind: 'collector', format: 'args', problems: [] });
+        words = [{ ...words[0]!, word: 'kubelet' }];
+        argsFile.text.split('\n').forEach((l, i) => {
+          for (const w of l.trim().split(/\s+/).filter((x) => x && !x.startsWith('#'))) words.push({ word: w.replace(/^"|"$/g, ''), display: argsFile.display, file: argsFile.path, line: i + 1 });
+        });
+      }
+    }
+    return { words, origin: 'unit', unit, problems, notes };
+  }
+  return undefined;
+}
+
+const DEFAULT_SOURCE_CONFIG = 'kubelet default (KubeletConfiguration v1beta1)';
+const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line defaults)';
+
+export async function collect(ctx: CollectContext): Promise<Availability> {
+  const root = ctx.opts.root;
+  const problems: string[] = [];
+  const proc = fromProcess(ctx);
+  const unit = fromUnit(ctx);
+  const cmd = proc ?? unit;
+  if (!cmd) {
+    return {
+      ok: false,
+      reason: `kubeletConfig: no kubelet process under ${displayPath(root, '/proc')} and no kubelet unit (tried ${KUBELET_UNITS.join(', ')} in ${UNIT_DIRS.join(', ')})`,
+    };
+  }
+  problems.push(...(unit?.notes ?? []));
+  const words = cmd.words;
+  const binary = words[0]?.word;
+  const skip = posix.basename(binary ?? '') === 'hyperkube' && words[1]?.word === 'kubelet' ? 2 : 1;
+  const { flags, repeated } = parseFlags(words.slice(skip));
+
+  // the KubeletConfiguration file (+ drop-ins)
+  let configValue: Record<string, unknown> = {};
+  let config: Record<string, Setting> = {};
+  const configFiles: string[] = [];
+  let configFormat: 'yaml' | 'json' | undefined;
+  const cfgFlag = flags.config?.value;
+  const readConfig = (nodePath: string): boolean => {
+    const f = readNodeFile(root, nodePath);
+    if (!f.ok) {
+      problems.push(`kubelet config file ${f.display}: ${f.reason}`);
+      return false;
+    }
+    try {
+      const parsed = flattenDoc(f.text, nodePath, f.display);
+      configValue = deepMerge(configValue, parsed.value);
+      config = { ...config, ...parsed.fields };
+      configFiles.push(f.display);
+      configFormat ??= parsed.format;
+      ctx.source({ name: f.display, kind: 'collector', format: parsed.format, problems: [] });
+      return true;
+    } catch (e) {
+      problems.push((e as Error).message);
+      ctx.source({ name: f.display, kind: 'collector', problems: [(e as Error).message] });
+      return false;
+    }
+  };
+  if (cfgFlag) readConfig(cfgFlag.startsWith('/') ? cfgFlag : posix.join('/', cfgFlag));
+  const cfgDir = flags['config-dir']?.value;
+  if (cfgDir) for (const f of listNodeDir(root, cfgDir).filter((n) => n.endsWith('.conf'))) readConfig(posix.join(cfgDir, f));
+  const haveConfig = configFiles.length > 0 || !!cfgFlag;
+
+  const hostnameFile = readNodeFile(root, '/etc/hostname');
+  const hostname = hostnameFile.ok ? hostnameFile.text.trim().split(/\s+/)[0]?.toLowerCase() : undefined;
+
+  // effective value: flag > config file > default
+  const defSource = haveConfig ? DEFAULT_SOURCE_CONFIG : DEFAULT_SOURCE_FLAGS;
+  function eff<T>(field: string, flag: string | undefined, def: T | undefined, type: FieldType = 'string'): Setting<T> | undefined {
+    if (flag && flags[flag]) {
+      const f = flags[flag]!;
+      return { ...f, value: convert(f.value, type) as T };
+    }
+    const c = config[field];
+    if (c && c.value !== null && c.value !== undefined) return c as Setting<T>;
+    if (def === undefined) return undefined;
+    return { value: def, origin: 'default', source: defSource, field };
+  }
+  const flagOnly = (flag: string): Setting<string> | undefined => flags[flag];
+  const fieldFlag = (field: string) => Object.entries(FLAG_FIELDS).find(([, v]) => v.field === field)?.[0];
+  const e = <T>(field: string, def: T | undefined) => eff<T>(field, fieldFlag(field), def, FLAG_FIELDS[fieldFlag(field) ?? '']?.type ?? 'string');
+
+  const hostnameOverride = flagOnly('hostname-override') ?? (ctx.opts.hostnameOverride ? { value: ctx.opts.hostnameOverride, origin: 'flag' as const, source: '--hostname-override (kubelet-doctor option)', field: '--hostname-override' } : undefined);
+  const nodeName: Setting<string> | undefined = hostnameOverride
+    ? { ...hostnameOverride, value: hostnameOverride.value.toLowerCase() }
+    : hostname
+      ? { value: hostname, origin: 'default', source: hostnameFile.ok ? hostnameFile.display : 'hostname', line: 1, field: 'hostname', note: 'the kubelet registers under the lower-cased host name' }
+      : undefined;
+
+  const featureGates = (e<Record<string, boolean>>('featureGates', {}) ?? { value: {}, origin: 'default', source: defSource, field: 'featureGates' }) as Setting<Record<string, boolean>>;
+  const effective: KubeletEffective = {
+    kubeconfig: flagOnly('kubeconfig'),
+    bootstrapKubeconfig: flagOnly('bootstrap-kubeconfig') ?? flagOnly('experimental-bootstrap-kubeconfig'),
+    hostnameOverride,
+    nodeName,
+    containerRuntimeEndpoint: e<string>('containerRuntimeEndpoint', undefined),
+    cgroupDriver: e<string>('cgroupDriver', 'cgroupfs')!,
+    cgroupRoot: e<string>('cgroupRoot', '')!,
+    cgroupsPerQOS: e<boolean>('cgroupsPerQOS', true)!,
+    enforceNodeAllocatable: e<string[]>('enforceNodeAllocatable', ['pods'])!,
+    kubeReserved: e('kubeReserved', undefined),
+    kubeReservedCgroup: e('kubeReservedCgroup', undefined),
+    systemReserved: e('systemReserved', undefined),
+    systemReservedCgroup: e('systemReservedCgroup', undefined),
+    kubeletCgroups: e('kubeletCgroups', undefined),
+    runtimeCgroups: flagOnly('runtime-cgroups') ?? (config.runtimeCgroups as Setting<string> | undefined),
+    systemCgroups: e('systemCgroups', undefined),
+    failSwapOn: e<boolean>('failSwapOn', true)!,
+    staticPodPath: e<string>('staticPodPath', '')!,
+    resolvConf: e<string>('resolvConf', '/etc/resolv.conf')!,
+    anonymousAuth: e<boolean>('authentication.anonymous.enabled', !haveConfig)!,
+    webhookAuthn: e<boolean>('authentication.webhook.enabled', haveConfig)!,
+    clientCAFile: e('authentication.x509.clientCAFile', undefined),
+    authorizationMode: e<string>('authorization.mode', haveConfig ? 'Webhook' : 'AlwaysAllow')!,
+    readOnlyPort: e<number>('readOnlyPort', haveConfig ? 0 : 10255)!,
+    tlsCertFile: e('tlsCertFile', undefined),
+    tlsPrivateKeyFile: e('tlsPrivateKeyFile', undefined),
+    rotateCertificates: e<boolean>('rotateCertificates', false)!,
+    serverTLSBootstrap: e<boolean>('serverTLSBootstrap', false)!,
+    podCIDR: e('podCIDR', undefined),
+    certDir: flagOnly('cert-dir') ?? { value: '/var/lib/kubelet/pki', origin: 'default', source: defSource, field: '--cert-dir' },
+    rootDir: flagOnly('root-dir') ?? { value: '/var/lib/kubelet', origin: 'default', source: defSource, field: '--root-dir' },
+    networkPlugin: flagOnly('network-plugin'),
+    cniConfDir: flagOnly('cni-conf-dir'),
+    cniBinDir: flagOnly('cni-bin-dir'),
+    featureGates,
+  };
+  // a kubelet started with --cert-dir relative paths: tls files are relative to nothing; keep as given
+  void configValue;
+
+  const evidence: KubeletConfigEvidence = {
+    origin: cmd.origin,
+    process: cmd.process,
+    unit: unit?.unit,
+    binary,
+    args: words.slice(1).map((w) => w.word),
+    flags,
+    repeatedFlags: repeated,
+    configFiles,
+    configFormat,
+    config,
+    effective,
+    unitProblems: unit?.problems ?? [],
+    problems,
+    kubeletVersion: ctx.opts.kubeletVersion,
+    hostname,
+  };
+  return { ok: true, value: evidence };
+}
+
+// ---- helpers for rules --------------------------------------------------------------------------------
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return v === '' ? '""' : v;
+  return JSON.stringify(v);
+}
+
+/** A citation for a setting: `var/lib/kubelet/config.yaml:12 authentication.webhook.enabled = true`. */
+export function settingCitation(s: Setting, note?: string): Citation {
+  const isFile = s.origin !== 'default' || /\//.test(s.source);
+  return {
+    kind: isFile && s.origin !== 'default' ? 'file' : 'config',
+    source: s.source,
+    ...(s.line !== undefined ? { line: s.line } : {}),
+    text: s.origin === 'flag' ? `${s.field}=${s.value}${s.via ? ` (from $${s.via})` : ''}` : `${s.field} = ${show(s.value)}${s.origin === 'default' ? ' (not set: kubelet default)' : ''}`,
+    field: s.field,
+    value: show(s.value),
+    ...(note ?? s.note ? { note: note ?? s.note } : {}),
+  };
+}
+
+/** Where a setting can be changed, in words (`in /var/lib/kubelet/config.yaml`, `the --read-only-port flag`). */
+export function settingWhere(s: Setting): string {
+  if (s.origin === 'flag') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
+  if (s.origin === 'config') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
+  return `${s.field} (not set; ${s.source})`;
 }
