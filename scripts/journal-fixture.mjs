@@ -13,7 +13,7 @@
 // scenario.yaml:
 //   description: …            now: 2021-02-14T08:00:00Z       expect: [ids]   (findings with no pinned line)
 //   host: k8s-master          start: 2021-02-14T07:03:50Z     pid: 360163     process: kubelet
-//   formats: [short-precise, json, cat, short-iso, syslog, kubelet-json, export, …]
+//   formats: [short-precise, json, cat, short-iso, syslog, syslog-rfc3339, kubelet-json, export, …]
 //   allUnits: false           # true: include other units' lines (journalctl without -u kubelet)
 //   healthy: false
 //   entries:                  # in order; times advance 0.1 s (plus jitter) unless `at: +5s`
@@ -26,7 +26,17 @@
 //     - boot: true                                         # a new boot (journalctl prints -- Boot … --)
 //     - klog: '…'  repeat: 20  every: 10s                  # the same entry N times (annotation on the first)
 //     - klog: '…'  process: flanneld  unit: flanneld.service pid: 811
-//     - klog: '…'  lines: ['continuation 1', '…']          # multi-line MESSAGE
+//     - kernel: 'cni0: port 1(veth…) entered forwarding state'   # a kernel ring-buffer entry (no PID, no unit)
+//     - cycle: 100  every: 60s  entries: [ … ]           # the inner list 100 times (steady-state traffic)
+//     - klog: '…'  lines: ['continuation 1', '…']          # multi-line MESSAGE (one journal entry)
+//     - klog: '…'  lines: […]  split: true                 # each line its own entry, as the stdout transport
+//                                                          # stores a process's multi-line stderr writes
+//   Optional scenario keys (all backward compatible):
+//   unit: k3s.service         # the kubelet's unit (systemd lines carry UNIT=<unit>; journalctl -u <unit>)
+//   process: kubenswrapper    # SYSLOG_IDENTIFIER/_COMM of kubelet entries (hyperkube, k3s, microk8s.daemon-kubelite, …)
+//   wrap: k0s                 # klog lines wrapped by k0s' supervisor: time="…" level=info msg="<klog>" component=kubelet stream=stderr
+//   splitLines: true          # `split: true` for every entry with `lines`
+//   lang: de_DE.UTF-8         # journalctl's locale (localised month names); the locale must be installed
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -66,8 +76,15 @@ function klogLine(spec, usec, pid) {
   return `${m[1]}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${micro} ${String(pid).padStart(7)} ${m[2]}] ${m[3]}`;
 }
 
-/** kubelet --logging-format=json rendering of a klog spec. */
-function kubeletJson(spec, usec) {
+/** k0s' supervisor wraps each stderr line of the kubelet in a logrus line. */
+function k0sWrap(line, usec) {
+  const d = new Date(Math.floor(usec / 1000));
+  const t = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return `time="${t}" level=info msg=${JSON.stringify(line)} component=kubelet stream=stderr`;
+}
+
+/** kubelet --logging-format=json rendering of a klog spec (`lines` fill a trailing `key=<` block). */
+function kubeletJson(spec, usec, lines) {
   const m = /^([IWEF]) (\S+?)\] ?(.*)$/s.exec(spec);
   const [, level, caller, text] = m;
   const obj = { ts: Number((usec / 1000).toFixed(3)), caller: `kubelet/${caller}`, msg: text };
@@ -78,6 +95,9 @@ function kubeletJson(spec, usec) {
     let kv;
     const extra = {};
     while ((kv = re.exec(s[2]))) extra[kv[1]] = kv[2] !== undefined ? JSON.parse(`"${kv[2]}"`) : kv[3];
+    for (const k of Object.keys(extra)) {
+      if (extra[k] === '<' && lines) extra[k] = lines.filter((l) => l.trim() !== '>').map((l) => l.replace(/^\t/, '')).join('\n');
+    }
     if (extra.err !== undefined) {
       obj.err = extra.err;
       delete extra.err;
@@ -98,6 +118,25 @@ function field(k, v) {
   return Buffer.from(`${k}=${v}\n`);
 }
 
+/** `cycle: N` entries (with their own `entries:` list) repeat that list N times, `every` apart (annotations on the first round only). */
+function expand(list) {
+  const out = [];
+  for (const e of list ?? []) {
+    if (e.cycle === undefined) {
+      out.push(e);
+      continue;
+    }
+    for (let i = 0; i < e.cycle; i++) {
+      let inner = expand(e.entries);
+      if (i > 0) inner = inner.map(({ ruleid, ok, todoruleid, todook, ...rest }) => rest);
+      if (i > 0 && e.every && inner.length) inner[0] = { ...inner[0], at: e.every };
+      else if (i === 0 && e.at && inner.length) inner[0] = { ...inner[0], at: e.at };
+      out.push(...inner);
+    }
+  }
+  return out;
+}
+
 function buildEntries(sc, variant) {
   const rand = rng(sc.seed ?? 20240214);
   let usec = Date.parse(sc.start ?? '2025-11-20T03:00:00Z') * 1000 + 123456;
@@ -107,7 +146,7 @@ function buildEntries(sc, variant) {
   const machine = '5c1f0e2d3c4b5a69788796a5b4c3d2e1';
   const host = sc.host ?? 'node-a';
   const out = []; // { fields: [[k,v]], firstLine, ann }
-  for (const e of sc.entries) {
+  for (const e of expand(sc.entries)) {
     if (e.restart) {
       pid += 37 + Math.floor(rand() * 900);
       continue;
@@ -130,22 +169,30 @@ function buildEntries(sc, variant) {
       let message;
       let ident;
       let fields;
-      if (e.systemd !== undefined) {
+      if (e.kernel !== undefined) {
+        message = e.kernel;
+        ident = 'kernel';
+        fields = [['SYSLOG_IDENTIFIER', 'kernel'], ['SYSLOG_FACILITY', '0'], ['_TRANSPORT', 'kernel'], ['PRIORITY', e.priority ?? '6']];
+      } else if (e.systemd !== undefined) {
         message = e.systemd;
         ident = 'systemd';
         fields = [
           ['_PID', '1'], ['_UID', '0'], ['_GID', '0'], ['_COMM', 'systemd'], ['_EXE', '/usr/lib/systemd/systemd'],
           ['SYSLOG_IDENTIFIER', 'systemd'], ['SYSLOG_FACILITY', '3'], ['_TRANSPORT', 'journal'], ['PRIORITY', e.priority ?? '6'],
-          ['_SYSTEMD_UNIT', 'init.scope'], ['_SYSTEMD_CGROUP', '/init.scope'], ['_SYSTEMD_SLICE', '-.slice'], ['UNIT', 'kubelet.service'],
+          ['_SYSTEMD_UNIT', 'init.scope'], ['_SYSTEMD_CGROUP', '/init.scope'], ['_SYSTEMD_SLICE', '-.slice'], ['UNIT', e.unit ?? sc.unit ?? 'kubelet.service'],
         ];
       } else {
         const proc = e.process ?? sc.process ?? 'kubelet';
         const unit = e.unit ?? sc.unit ?? 'kubelet.service';
-        if (e.klog !== undefined) message = variant === 'kubelet-json' && !e.plain ? kubeletJson(e.klog, usec) : klogLine(e.klog, usec, ePid);
+        if (e.klog !== undefined) message = variant === 'kubelet-json' && !e.plain ? kubeletJson(e.klog, usec, e.lines) : klogLine(e.klog, usec, ePid);
         else if (e.raw !== undefined) message = e.raw;
         else if (e.logrus !== undefined) message = e.logrus;
-        else throw new Error(`entry needs klog, raw, systemd, restart or boot: ${JSON.stringify(e)}`);
-        if (e.lines) message += `\n${e.lines.join('\n')}`;
+        else throw new Error(`entry needs klog, raw, logrus, kernel, systemd, restart or boot: ${JSON.stringify(e)}`);
+        const jsonBlock = variant === 'kubelet-json' && e.klog !== undefined && !e.plain && /=<$/.test(e.klog);
+        const lines = e.lines && !jsonBlock ? e.lines : [];
+        const split = (e.split ?? sc.splitLines) && lines.length > 0;
+        if (lines.length && !split) message += `\n${lines.join('\n')}`;
+        if (sc.wrap === 'k0s' && (e.klog !== undefined || e.raw !== undefined) && !e.plain) message = k0sWrap(message, usec);
         ident = proc;
         fields = [
           ['_PID', String(ePid)], ['_UID', '0'], ['_GID', '0'], ['_COMM', proc.slice(0, 15)], ['_EXE', `/usr/bin/${proc}`],
@@ -160,6 +207,16 @@ function buildEntries(sc, variant) {
       const ann = [];
       if (i === 0) for (const kind of ['ruleid', 'ok', 'todoruleid', 'todook']) for (const id of [e[kind]].flat().filter(Boolean)) ann.push(`# ${kind}: ${id}`);
       out.push({ fields: all, message, ident, pid: e.systemd !== undefined ? 1 : ePid, usec, ann, host });
+      if (e.systemd === undefined && e.kernel === undefined && (e.split ?? sc.splitLines) && e.lines?.length && !(variant === 'kubelet-json' && e.klog !== undefined && !e.plain && /=<$/.test(e.klog))) {
+        for (const l of e.lines) {
+          usec += 3 + Math.floor(rand() * 20);
+          mono += 3;
+          const lf = all.map(([k, v]) =>
+            k === '__REALTIME_TIMESTAMP' ? [k, String(usec)] : k === '__MONOTONIC_TIMESTAMP' ? [k, String(mono)] : k === 'MESSAGE' ? [k, sc.wrap === 'k0s' ? k0sWrap(l, usec) : l] : [k, v],
+          );
+          out.push({ fields: lf, message: sc.wrap === 'k0s' ? k0sWrap(l, usec) : l, ident, pid: ePid, usec, ann: [], host, cont: true });
+        }
+      }
     }
   }
   return out;
@@ -175,10 +232,14 @@ function annotate(text, entries, variant) {
   const out = [];
   let li = 0;
   for (const e of entries) {
+    if (e.cont) continue; // a split continuation line: never annotated, and often blank
     const first = e.message.split('\n')[0];
-    const needle = variant === 'json' ? JSON.stringify(first).slice(1, -1).slice(0, 120) : first.slice(0, 200);
+    // journalctl's short formats expand TABs, so text outputs are matched up to the first TAB
+    const needle = variant === 'json' ? JSON.stringify(first).slice(1, -1).slice(0, 120) : first.split('\t')[0].slice(0, 200);
     let j = li;
-    while (j < lines.length && !lines[j].includes(needle)) j++;
+    // journalctl's text formats print a TAB in MESSAGE as 8 spaces (klog's multi-line `key=<` values are TAB-indented)
+    const spaced = needle.replace(/\t/g, '        ');
+    while (j < lines.length && !lines[j].includes(needle) && !lines[j].includes(spaced)) j++;
     if (j >= lines.length) continue; // not shown (filtered by -u)
     out.push(...lines.slice(li, j));
     out.push(...e.ann);
@@ -205,6 +266,22 @@ function syslogText(entries) {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * rsyslog's RSYSLOG_FileFormat (RFC 3339 high-precision time, `tag[pid]:`), as with imjournal: control
+ * characters are escaped on receive, so a multi-line MESSAGE stays one line with `#012` and TAB is `#011`.
+ */
+function syslogRfc3339Text(entries) {
+  const out = [];
+  for (const e of entries) {
+    const d = new Date(Math.floor(e.usec / 1000));
+    const stamp = `${d.toISOString().slice(0, 19)}.${pad(e.usec % 1e6, 6)}+00:00`;
+    const tag = e.ident === 'kernel' ? 'kernel' : `${e.ident}[${e.pid}]`;
+    out.push(...e.ann);
+    out.push(`${stamp} ${e.host} ${tag}: ${e.message.replace(/\t/g, '#011').replace(/\n/g, '#012')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 const FILE_NAME = {
   json: 'kubelet.json',
   export: 'kubelet.export',
@@ -213,6 +290,12 @@ const FILE_NAME = {
 
 function generate(dir) {
   const sc = parse(readFileSync(join(dir, 'scenario.yaml'), 'utf8'));
+  if (sc.lang && !/^(C|POSIX)(\.|$)/.test(sc.lang)) {
+    // journalctl silently falls back to English month names when the locale is missing
+    const have = execFileSync('locale', ['-a'], { encoding: 'utf8' }).split('\n').map((l) => l.toLowerCase().replace('utf-8', 'utf8'));
+    if (!have.includes(sc.lang.toLowerCase().replace('utf-8', 'utf8')))
+      throw new Error(`locale ${sc.lang} is not installed (apt-get install locales && localedef -i ${sc.lang.split('.')[0]} -f UTF-8 ${sc.lang})`);
+  }
   const formats = sc.formats ?? ['short-precise', 'json'];
   const scratch = mkdtempSync(join(tmpdir(), 'kubelet-doctor-journal-'));
   const made = [];
@@ -234,10 +317,11 @@ function generate(dir) {
       const name = FILE_NAME[fmt] ?? `kubelet.${fmt}.log`;
       let text;
       if (fmt === 'syslog') text = syslogText(entries);
+      else if (fmt === 'syslog-rfc3339') text = syslogRfc3339Text(entries);
       else {
         const outFmt = fmt === 'kubelet-json' ? (sc.kubeletJsonFormat ?? 'short-precise') : fmt;
         const args = ['--file', jfile, '--no-pager', '-o', outFmt];
-        if (!sc.allUnits) args.push('-u', 'kubelet');
+        if (!sc.allUnits) args.push('-u', sc.unit ?? 'kubelet');
         if (outFmt === 'json' || outFmt === 'export') args.push('--all');
         const r = spawnSync('journalctl', args, { env: { ...process.env, TZ: 'UTC', SYSTEMD_COLORS: '0', LANG: sc.lang ?? 'C.UTF-8' }, maxBuffer: 1 << 30 });
         if (r.status !== 0) throw new Error(`journalctl ${args.join(' ')}: ${r.stderr}`);

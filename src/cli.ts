@@ -8,7 +8,7 @@ import { renderCheck, runCheck } from './check.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
 import type { Rule } from './rules/model.js';
-import { runScan } from './scan.js';
+import { runScan, type ScanOptions } from './scan.js';
 import type { Report, Severity } from './types.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -29,6 +29,12 @@ function useColor(opt: boolean | undefined): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
   return !!process.stdout.isTTY && process.env.TERM !== 'dumb';
+}
+
+/** The interactive TUI only on a real terminal, outside CI (as ink's is-in-ci sees it) and not on TERM=dumb. */
+export function interactiveTerminal(env: NodeJS.ProcessEnv = process.env, isTTY = !!process.stdout.isTTY): boolean {
+  const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
+  return isTTY && !ci && env.TERM !== 'dumb';
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -76,9 +82,10 @@ export function buildProgram(): Command {
     .option('--now <time>', 'evaluate certificate expiry etc. at this time (fixtures)', parseNow)
     .option('--stats', 'print where time went (read, match, collectors) and lines/s on stderr')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--follow', 'keep reading as the journal grows (a pipe from journalctl -f, a --journal file, or journalctl -f run here); show findings as they appear')
     .action(async (opts) => {
       const rules = await rulesOrExit(opts.rules);
-      const report = await runScan({
+      const scanOpts: ScanOptions = {
         rules,
         journals: opts.journal,
         root: opts.root,
@@ -91,15 +98,41 @@ export function buildProgram(): Command {
         useApi: opts.api === undefined ? undefined : !!opts.api,
         hostnameOverride: opts.hostnameOverride,
         kubeletVersion: opts.kubeletVersion,
-      });
+      };
       const color = useColor(opts.color);
       const format: string = opts.format ?? 'text';
-      const out = RENDERERS[format]!(report, { color: format === 'text' && color, stats: opts.stats });
-      if (opts.output) {
-        writeFileSync(opts.output, RENDERERS[format]!(report, { color: false, stats: opts.stats }));
-        if (!opts.format || opts.format === 'text') process.stdout.write(out);
-        else process.stdout.write(RENDERERS.text!(report, { color }));
-      } else process.stdout.write(out);
+      const fileOpts = { color: false, stats: opts.stats, rules };
+      const writeOutput = (r: Report) => {
+        if (opts.output) writeFileSync(opts.output, RENDERERS[format]!(r, fileOpts));
+      };
+      // The terminal gets the TUI unless --format asks for something else on stdout (with --output the format goes to the file).
+      const tui = interactiveTerminal() && (!opts.format || !!opts.output);
+      let report: Report;
+      if (opts.follow) {
+        const { runFollow } = await import('./follow.js');
+        report = await runFollow({
+          scan: scanOpts,
+          tui,
+          format: opts.output ? 'text' : format,
+          color,
+          renderAtEnd: (r) => RENDERERS[format]!(r, { color: format === 'text' && color, stats: opts.stats, rules }),
+        });
+        writeOutput(report);
+      } else if (tui) {
+        const { runTuiScan } = await import('./tui/run.js');
+        const r = await runTuiScan({ scan: scanOpts, color, onReport: writeOutput });
+        if (!r) {
+          process.stderr.write('kubelet-doctor: quit before the scan finished\n');
+          process.exitCode = EXIT.error;
+          return;
+        }
+        report = r;
+      } else {
+        report = await runScan(scanOpts);
+        writeOutput(report);
+        const human = !!opts.output || format === 'text';
+        process.stdout.write(human ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, { color: false, stats: opts.stats, rules }));
+      }
       if (opts.stats && report.stats) {
         const s = report.stats;
         const secs = s.ms.total / 1000;

@@ -9,6 +9,7 @@ import { compileMatcher } from './engine/matcher.js';
 import { JournalScanner } from './engine/scan-journal.js';
 import type { EvidenceKind, JournalEvidence } from './evidence.js';
 import { fileInput, journalctlInput, type JournalInput } from './journal/read.js';
+import { crashLoopOf } from './journal/runs.js';
 import type { Rule } from './rules/model.js';
 import type { LogRecord, Report, SourceInfo } from './types.js';
 import { TOOL_VERSION } from './version.js';
@@ -111,12 +112,8 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   const kubeletVersion = o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(evidence);
   const { findings, skipped, rulesRun } = diagnose({ rules, evidence, hits, now, kubeletVersion });
   const runs = jv?.runs ?? [];
-  const failedRuns = runs.filter((r) => r.exit && !/^0\b|^0\/|^success$/.test(r.exit.status));
-  const maxCounter = Math.max(0, ...runs.map((r) => r.restartCounter ?? 0));
-  const crashLoop =
-    failedRuns.length >= 3 || maxCounter >= 3
-      ? { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failedRuns[failedRuns.length - 1]?.exit?.status }
-      : undefined;
+  // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
+  const crashLoop = crashLoopOf(runs, jv?.latestRun ?? runs.length - 1);
   const report: Report = {
     version: 1,
     tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
@@ -133,7 +130,15 @@ export async function runScan(o: ScanOptions): Promise<Report> {
       bytes: journalStats.bytes,
       lines: journalStats.lines,
       records: journalStats.records,
-      ms: { read: journalMs, parse: 0, match: 0, collect: collectMs, diagnose: performance.now() - td, total: performance.now() - t0 },
+      // read: the journal pass minus parsing and matching (I/O, the literal prefilter and line walk)
+      ms: {
+        read: Math.max(0, journalMs - scanner.timing.parse - scanner.timing.match),
+        parse: scanner.timing.parse,
+        match: scanner.timing.match,
+        collect: collectMs,
+        diagnose: performance.now() - td,
+        total: performance.now() - t0,
+      },
     },
   };
   report.verdict = verdict(report);

@@ -22,7 +22,7 @@ import {
   type V1Mount,
 } from './cgroup-parse.js';
 import type { CollectContext } from './index.js';
-import { linkTarget, listDir, looksBinary, probe, readText } from './proc-fs.js';
+import { display, linkTarget, listDir, looksBinary, probe, readText } from './proc-fs.js';
 import { findKubelet, findProcesses, findRuntimes, kubeletSettings, type ProcInfo } from './proc-kubelet.js';
 
 export interface ProcessCgroups {
@@ -121,7 +121,7 @@ function words(text: string): string[] {
 
 function processCgroups(ctx: CollectContext, p: ProcInfo, version: CgroupVersion, problems: string[]): ProcessCgroups {
   const r = readText(ctx.opts.root, `/proc/${p.pid}/cgroup`);
-  const base: ProcessCgroups = { pid: p.pid, name: p.name, source: `/proc/${p.pid}/cgroup` };
+  const base: ProcessCgroups = { pid: p.pid, name: p.name, source: display(ctx.opts.root, `/proc/${p.pid}/cgroup`) };
   if (!r.ok) return { ...base, reason: r.reason };
   if (looksBinary(r.text)) {
     problems.push(`${r.path}: not a cgroup list (binary data)`);
@@ -271,7 +271,7 @@ function checkV1(ctx: CollectContext, rc: ReservedCgroup, mounts: Record<string,
     else {
       rc.missing.push(p);
       rc.missingControllers.push(...ctrls);
-      rc.citations.push({ kind: 'absent', source: p, text: r.ok ? `${p} is not a directory` : r.reason, note: `${ctrls.join(',')} hierarchy` });
+      rc.citations.push({ kind: 'absent', source: display(ctx.opts.root, p), text: r.ok ? `${p} is not a directory` : `${p} does not exist`, note: `${ctrls.join(',')} hierarchy` });
       if (!r.ok && r.code !== 'ENOENT' && r.code !== 'ENOTDIR') rc.notes.push(r.reason);
     }
   }
@@ -284,7 +284,7 @@ function checkV2(ctx: CollectContext, rc: ReservedCgroup, available: string[]): 
   if (!r.ok || r.type !== 'dir') {
     rc.missing.push(dir);
     rc.complete = false;
-    rc.citations.push({ kind: 'absent', source: dir, text: r.ok ? `${dir} is not a directory` : r.reason });
+    rc.citations.push({ kind: 'absent', source: display(ctx.opts.root, dir), text: r.ok ? `${dir} is not a directory` : `${dir} does not exist` });
     return;
   }
   rc.present.push(dir);

@@ -30,6 +30,8 @@ export interface Setting<T = unknown> {
   /** The environment variable the flag was expanded from, if any. */
   via?: string;
   note?: string;
+  /** The source line as written (config files), for citations. */
+  text?: string;
 }
 
 export interface KubeletEffective {
@@ -66,6 +68,7 @@ export interface KubeletEffective {
   certDir: Setting<string>;
   rootDir: Setting<string>;
   networkPlugin?: Setting<string>;
+  containerRuntime?: Setting<string>;
   cniConfDir?: Setting<string>;
   cniBinDir?: Setting<string>;
   featureGates: Setting<Record<string, boolean>>;
@@ -92,9 +95,16 @@ export interface KubeletConfigEvidence {
   /** KubeletConfiguration files read (the --config file, then --config-dir drop-ins). */
   configFiles: string[];
   configFormat?: 'yaml' | 'json';
+  /** The --config file as given (node path shown as in citations), if any. */
+  configPath?: string;
   /** Every field of the merged config file(s) by dotted path, with its source line. */
-  config: Record<string, Setting>;
-  effective: KubeletEffective;
+  configFields: Record<string, Setting>;
+  /** Effective values with their sources: flag > config file > kubelet default. */
+  settings: KubeletEffective;
+  /** Plain values that are explicitly set (flag or config file; defaults left out), by setting name. */
+  values: Record<string, unknown>;
+  /** Where each explicitly set value came from, by setting name (for other collectors' citations). */
+  fields: Record<string, { source: string; line?: number; text: string }>;
   /** Broken unit lines (missing `\` continuation, bogus directives, missing EnvironmentFile). */
   unitProblems: UnitProblem[];
   /** Anything else that could not be read, said plainly (file and line where possible). */
@@ -148,6 +158,7 @@ function flattenDoc(text: string, file: string, display: string): { value: Recor
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
   const fields: Record<string, Setting> = {};
+  const lines = text.split('\n');
   const walk = (node: unknown, prefix: string) => {
     if (!isMap(node)) return;
     for (const pair of node.items) {
@@ -157,7 +168,8 @@ function flattenDoc(text: string, file: string, display: string): { value: Recor
       const line = keyNode?.range ? lc.linePos(keyNode.range[0]).line : undefined;
       const v = pair.value as YamlNode | null;
       const js = v && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as unknown as { toJSON(): unknown }).toJSON() : isScalar(v) ? v.value : v;
-      fields[path] = { value: js, origin: 'config', source: display, line, field: path };
+      const lineText = line !== undefined ? lines[line - 1]?.trim() : undefined;
+      fields[path] = { value: js, origin: 'config', source: display, line, field: path, ...(lineText ? { text: lineText } : {}) };
       if (isMap(v)) walk(v, path);
       else if (isSeq(v)) {
         /* lists are leaves */
@@ -434,29 +446,30 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     cgroupRoot: e<string>('cgroupRoot', '')!,
     cgroupsPerQOS: e<boolean>('cgroupsPerQOS', true)!,
     enforceNodeAllocatable: e<string[]>('enforceNodeAllocatable', ['pods'])!,
-    kubeReserved: e('kubeReserved', undefined),
-    kubeReservedCgroup: e('kubeReservedCgroup', undefined),
-    systemReserved: e('systemReserved', undefined),
-    systemReservedCgroup: e('systemReservedCgroup', undefined),
-    kubeletCgroups: e('kubeletCgroups', undefined),
+    kubeReserved: e<Record<string, string>>('kubeReserved', undefined),
+    kubeReservedCgroup: e<string>('kubeReservedCgroup', undefined),
+    systemReserved: e<Record<string, string>>('systemReserved', undefined),
+    systemReservedCgroup: e<string>('systemReservedCgroup', undefined),
+    kubeletCgroups: e<string>('kubeletCgroups', undefined),
     runtimeCgroups: flagOnly('runtime-cgroups') ?? (config.runtimeCgroups as Setting<string> | undefined),
-    systemCgroups: e('systemCgroups', undefined),
+    systemCgroups: e<string>('systemCgroups', undefined),
     failSwapOn: e<boolean>('failSwapOn', true)!,
     staticPodPath: e<string>('staticPodPath', '')!,
     resolvConf: e<string>('resolvConf', '/etc/resolv.conf')!,
     anonymousAuth: e<boolean>('authentication.anonymous.enabled', !haveConfig)!,
     webhookAuthn: e<boolean>('authentication.webhook.enabled', haveConfig)!,
-    clientCAFile: e('authentication.x509.clientCAFile', undefined),
+    clientCAFile: e<string>('authentication.x509.clientCAFile', undefined),
     authorizationMode: e<string>('authorization.mode', haveConfig ? 'Webhook' : 'AlwaysAllow')!,
     readOnlyPort: e<number>('readOnlyPort', haveConfig ? 0 : 10255)!,
-    tlsCertFile: e('tlsCertFile', undefined),
-    tlsPrivateKeyFile: e('tlsPrivateKeyFile', undefined),
+    tlsCertFile: e<string>('tlsCertFile', undefined),
+    tlsPrivateKeyFile: e<string>('tlsPrivateKeyFile', undefined),
     rotateCertificates: e<boolean>('rotateCertificates', false)!,
     serverTLSBootstrap: e<boolean>('serverTLSBootstrap', false)!,
-    podCIDR: e('podCIDR', undefined),
+    podCIDR: e<string>('podCIDR', undefined),
     certDir: flagOnly('cert-dir') ?? { value: '/var/lib/kubelet/pki', origin: 'default', source: defSource, field: '--cert-dir' },
     rootDir: flagOnly('root-dir') ?? { value: '/var/lib/kubelet', origin: 'default', source: defSource, field: '--root-dir' },
     networkPlugin: flagOnly('network-plugin'),
+    containerRuntime: flagOnly('container-runtime'),
     cniConfDir: flagOnly('cni-conf-dir'),
     cniBinDir: flagOnly('cni-bin-dir'),
     featureGates,
@@ -464,6 +477,13 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   // a kubelet started with --cert-dir relative paths: tls files are relative to nothing; keep as given
   void configValue;
 
+  const values: Record<string, unknown> = {};
+  const fields: KubeletConfigEvidence['fields'] = {};
+  for (const [k, v] of Object.entries(effective) as [string, Setting | undefined][]) {
+    if (!v || v.origin === 'default') continue;
+    values[k] = v.value;
+    fields[k] = { source: v.source, ...(v.line !== undefined ? { line: v.line } : {}), text: settingCitation(v).text };
+  }
   const evidence: KubeletConfigEvidence = {
     origin: cmd.origin,
     process: cmd.process,
@@ -474,8 +494,11 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     repeatedFlags: repeated,
     configFiles,
     configFormat,
-    config,
-    effective,
+    ...(configFiles[0] ? { configPath: configFiles[0] } : {}),
+    configFields: config,
+    settings: effective,
+    values,
+    fields,
     unitProblems: unit?.problems ?? [],
     problems,
     kubeletVersion: ctx.opts.kubeletVersion,
@@ -498,7 +521,12 @@ export function settingCitation(s: Setting, note?: string): Citation {
     kind: isFile && s.origin !== 'default' ? 'file' : 'config',
     source: s.source,
     ...(s.line !== undefined ? { line: s.line } : {}),
-    text: s.origin === 'flag' ? `${s.field}=${s.value}${s.via ? ` (from $${s.via})` : ''}` : `${s.field} = ${show(s.value)}${s.origin === 'default' ? ' (not set: kubelet default)' : ''}`,
+    text:
+      s.origin === 'flag'
+        ? `${s.field}=${s.value}${s.via ? ` (from $${s.via})` : ''}`
+        : s.origin === 'default'
+          ? `not set: ${s.source}`
+          : (s.text ?? `${s.field}: ${show(s.value)}`),
     field: s.field,
     value: show(s.value),
     ...(note ?? s.note ? { note: note ?? s.note } : {}),

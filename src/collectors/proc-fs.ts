@@ -17,10 +17,19 @@ export type EntryType = 'file' | 'dir' | 'socket' | 'other';
 
 export type Resolved = { ok: true; real: string; type: EntryType } | { ok: false; code: string; reason: string };
 
-/** Normalise a node path to its absolute form as shown to people: `proc/mounts` → `/proc/mounts`. */
+/** Normalise a node path to its absolute form: `proc/mounts` → `/proc/mounts`. */
 export function nodePath(p: string): string {
   const parts = p.split('/').filter((x) => x !== '' && x !== '.');
   return `/${parts.join('/')}`;
+}
+
+/**
+ * How a node path is shown in citations and reasons: absolute on a live node (`/proc/mounts`),
+ * relative to --root for a captured tree (`proc/mounts`), as the other collectors do.
+ */
+export function display(root: string, p: string): string {
+  const abs = nodePath(p);
+  return root === '/' || root === '' ? abs : abs.slice(1) || '.';
 }
 
 function errCode(e: unknown): string {
@@ -53,8 +62,8 @@ function typeOf(st: import('node:fs').Stats): EntryType {
 
 /** Resolve `p` (a node path) under `root`, following symlinks inside the root. */
 export function resolveInRoot(root: string, p: string): Resolved {
-  const shown = nodePath(p);
-  const queue = shown.split('/').filter(Boolean);
+  const shown = display(root, p);
+  const queue = nodePath(p).split('/').filter(Boolean);
   const done: string[] = [];
   let hops = 0;
   while (queue.length) {
@@ -101,7 +110,7 @@ export type ReadResult = { ok: true; path: string; text: string; truncated: bool
 
 /** Read a text file under the root, in chunks until EOF (never sized from stat). */
 export function readText(root: string, p: string, max = MAX_READ): ReadResult {
-  const path = nodePath(p);
+  const path = display(root, p);
   const r = resolveInRoot(root, p);
   if (!r.ok) return { ok: false, path, code: r.code, reason: r.reason };
   if (r.type === 'dir') return { ok: false, path, code: 'EISDIR', reason: describe('EISDIR', path) };
@@ -150,7 +159,7 @@ export type ListResult = { ok: true; path: string; entries: string[] } | { ok: f
 
 /** List a directory under the root (sorted). */
 export function listDir(root: string, p: string): ListResult {
-  const path = nodePath(p);
+  const path = display(root, p);
   const r = resolveInRoot(root, p);
   if (!r.ok) return { ok: false, path, code: r.code, reason: r.reason };
   if (r.type !== 'dir') return { ok: false, path, code: 'ENOTDIR', reason: `${path} is not a directory` };

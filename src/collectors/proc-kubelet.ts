@@ -112,6 +112,8 @@ export interface KubeletSettings {
   kubeletVersion?: string;
   /** A citation per field: where it was set, or that the kubelet default applies. */
   cites: Record<string, Citation>;
+  /** Which of those fields were set explicitly (not defaulted). */
+  set: Record<string, boolean>;
 }
 
 const CITED_FIELDS = [
@@ -246,7 +248,12 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     kubeReserved: resources(get('kubeReserved')),
     systemReserved: resources(get('systemReserved')),
     failSwapOn: failSwap === undefined ? true : !(failSwap === false || String(failSwap) === 'false'),
-    containerRuntimeEndpoint: endpoint ?? defaultRuntimeEndpoint(ver),
+    containerRuntimeEndpoint:
+      endpoint ??
+      // dockershim-era flags (--network-plugin, --container-runtime=docker) mean the in-kubelet dockershim
+      ((flags['network-plugin'] || flags['container-runtime'] === 'docker' || str(get('networkPlugin'))) && !ver
+        ? 'unix:///var/run/dockershim.sock'
+        : defaultRuntimeEndpoint(ver)),
     containerRuntimeEndpointSet: endpoint !== undefined,
     networkPlugin: str(get('networkPlugin')) ?? flags['network-plugin'],
     cniConfDir: str(get('cniConfDir')) ?? flags['cni-conf-dir'],
@@ -256,11 +263,13 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     staticPodPath: str(get('staticPodPath')) ?? flags['pod-manifest-path'],
     kubeletVersion: ver,
     cites: {},
+    set: {},
   };
   for (const field of CITED_FIELDS) {
     const raw = get(field);
     const value = raw === undefined ? undefined : Array.isArray(raw) ? `[${raw.join(', ')}]` : isDict(raw) ? JSON.stringify(raw) : String(raw);
     const o = origin(field);
+    s.set[field] = from === 'kubeletConfig' && raw !== undefined;
     const eff = (s as unknown as Record<string, unknown>)[field];
     const effText = Array.isArray(eff) ? `[${eff.join(', ')}]` : isDict(eff) ? JSON.stringify(eff) : eff === undefined ? undefined : String(eff);
     s.cites[field] =

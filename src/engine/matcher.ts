@@ -27,100 +27,110 @@ export interface Matcher {
 }
 
 /**
- * Literals that every match of `source` must contain: the longest plain run of each top-level
- * alternative. Returns undefined when some alternative has no literal of at least 4 characters.
+ * Literals one of which every match of `source` must contain (lower-cased), or undefined when that cannot
+ * be told with literals of at least 4 characters. Groups are descended: an alternation needs one literal
+ * per branch, a sequence needs its best element (a run of plain characters, or a required group); optional
+ * parts (`?`, `*`, `{0,n}`) and lookarounds require nothing.
  */
 export function requiredLiterals(source: string): string[] | undefined {
-  const branches: string[] = [];
-  let depth = 0;
-  let cls = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
+  let i = 0;
+  const MIN = 4;
+  type Req = string[] | undefined;
+  const score = (r: Req) => (r ? Math.min(...r.map((x) => x.length)) * 8 - r.length : -1);
+  const better = (a: Req, b: Req): Req => (score(b) > score(a) ? b : a);
+  // parse an alternation until `)` or the end; returns the requirement of the whole
+  const alternation = (): Req => {
+    const branches: Req[] = [sequence()];
+    while (source[i] === '|') {
       i++;
-      continue;
+      branches.push(sequence());
     }
-    if (cls) {
-      if (ch === ']') cls = false;
-      continue;
-    }
-    if (ch === '[') cls = true;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) {
-      branches.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  branches.push(source.slice(start));
-  const out: string[] = [];
-  for (const b of branches) {
-    const lit = longestLiteral(b);
-    if (!lit || lit.length < 4) return undefined;
-    out.push(lit.toLowerCase());
-  }
-  return out;
-}
-
-/** Longest run of literal characters outside groups and classes, honouring optional quantifiers. */
-function longestLiteral(src: string): string {
-  let best = '';
-  let cur = '';
-  let depth = 0;
-  const flush = () => {
-    if (cur.length > best.length) best = cur;
-    cur = '';
+    if (branches.some((b) => !b)) return undefined;
+    return [...new Set(branches.flatMap((b) => b!))];
   };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (depth > 0) {
-      if (ch === '\\') i++;
-      else if (ch === '(') depth++;
-      else if (ch === ')') depth--;
-      if (depth === 0) {
-        // a quantifier after a group does not affect literals around it, but the run breaks
-        cur = '';
+  const quantifier = (): { optional: boolean; repeated: boolean } => {
+    const c = source[i];
+    let q = { optional: false, repeated: false };
+    if (c === '?') q = { optional: true, repeated: false };
+    else if (c === '*') q = { optional: true, repeated: true };
+    else if (c === '+') q = { optional: false, repeated: true };
+    else if (c === '{') {
+      const m = /^\{(\d*)(,?)(\d*)\}/.exec(source.slice(i));
+      if (!m) return q; // a literal `{`
+      i += m[0].length;
+      if (source[i] === '?') i++;
+      const min = m[1] === '' ? 0 : Number(m[1]);
+      return { optional: min === 0, repeated: m[2] === ',' || Number(m[3] || m[1]) > 1 };
+    } else return q;
+    i++;
+    if (source[i] === '?') i++; // lazy
+    return q;
+  };
+  const sequence = (): Req => {
+    let best: Req;
+    let run = '';
+    const flush = () => {
+      if (run.length >= MIN) best = better(best, [run.toLowerCase()]);
+      run = '';
+    };
+    while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      const c = source[i]!;
+      let lit: string | undefined;
+      let req: Req;
+      let atom = false;
+      if (c === '(') {
+        i++;
+        // lookarounds: a positive one is required (it consumes nothing), a negative one requires nothing
+        let look = false;
+        let negative = false;
+        if (source[i] === '?') {
+          if (source[i + 1] === '=' || source[i + 1] === '!') look = true;
+          else if (source[i + 1] === '<' && (source[i + 2] === '=' || source[i + 2] === '!')) look = true;
+          negative = look && (source[i + 1] === '!' || source[i + 2] === '!');
+          if (source[i + 1] === ':') i += 2;
+          else if (source[i + 1] === '<' && !look) i = source.indexOf('>', i) + 1;
+          else if (look) i += source[i + 1] === '<' ? 3 : 2;
+          else i += 1; // unknown group syntax: parse on
+        }
+        const inner = alternation();
+        if (source[i] === ')') i++;
+        req = negative ? undefined : inner;
+        atom = true;
+      } else if (c === '[') {
+        for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+        i++;
+        atom = true;
+      } else if (c === '\\') {
+        const nx = source[i + 1];
+        i += 2;
+        if (nx !== undefined && /[.\-\[\]{}()*+?^$|\/'=:,<>#&!%@ ;~`]/.test(nx)) lit = nx;
+        else atom = true; // \d \s \w \b \n \t \x.. \u.. ... (and backslash, quote: not literal-safe)
+        if (nx === 'x') i += 2;
+        else if (nx === 'u') i += source[i] === '{' ? source.indexOf('}', i) + 1 - i : 4;
+      } else if (c === '.' || c === '^' || c === '$') {
+        i++;
+        atom = true;
+      } else {
+        i++;
+        // quotes differ between printf and structured (escaped) lines; control characters are rewritten
+        if (c === '"' || c.charCodeAt(0) < 32) atom = true;
+        else lit = c;
       }
-      continue;
-    }
-    let lit: string | undefined;
-    if (ch === '\\') {
-      const nx = src[i + 1];
-      i++;
-      if (nx !== undefined && /[.\\\-\[\]{}()*+?^$|\/"'=:,<>#&!%@ ]/.test(nx)) lit = nx;
-      else {
-        flush();
+      const q = quantifier();
+      if (lit !== undefined && !q.optional) {
+        run += lit;
+        if (q.repeated) flush();
         continue;
       }
-    } else if (ch === '(') {
       flush();
-      depth = 1;
-      continue;
-    } else if (ch === '[') {
-      flush();
-      // skip the class
-      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
-      continue;
-    } else if ('.^$|'.includes(ch)) {
-      flush();
-      continue;
-    } else if ('*+?{'.includes(ch)) {
-      // the previous char is quantified: drop it from the run (unless `+`, which keeps one copy)
-      if (ch !== '+') cur = cur.slice(0, -1);
-      flush();
-      if (ch === '{') while (i < src.length && src[i] !== '}') i++;
-      continue;
-    } else lit = ch;
-    // quotes and backslashes differ between printf and structured (escaped) lines: not literal-safe
-    if (lit === '"' || lit === '\\') {
-      flush();
-      continue;
+      if (atom && req && !q.optional) best = better(best, req);
     }
-    cur += lit;
-  }
-  flush();
-  return best;
+    flush();
+    return best;
+  };
+  const r = alternation();
+  if (i < source.length) return undefined; // unbalanced `)`
+  return r;
 }
 
 function escapeRe(s: string): string {
@@ -179,4 +189,173 @@ export function compileMatcher(rules: Rule[]): Matcher {
       for (const p of always) test(p);
     },
   };
+}
+
+/** Literals (lower-case ASCII, ≥ 4 bytes) that together cover every pattern; undefined when some pattern has none. */
+export function matcherLiterals(m: Matcher): string[] | undefined {
+  const out = new Set<string>();
+  for (const p of m.patterns) {
+    if (!p.literals) return undefined;
+    for (const l of p.literals) {
+      const a = asciiLiteral(l);
+      if (!a) return undefined;
+      out.add(a);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The longest ASCII run (≥ 4 bytes) of a literal: without the `u` flag JavaScript's case-insensitive
+ * matching never folds a non-ASCII character to an ASCII one, so ASCII bytes can be compared on the raw,
+ * undecoded input. Control characters are excluded (the parser rewrites `#011` to a tab).
+ */
+export function asciiLiteral(lit: string): string | undefined {
+  let best = '';
+  for (const run of lit.split(/[^\x20-\x7e]+/)) if (run.length > best.length) best = run;
+  return best.length >= 4 ? best.toLowerCase() : undefined;
+}
+
+const LOWER = new Uint8Array(256);
+for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
+const TABLE_BITS = 16;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const TABLE_SHIFT = 32 - TABLE_BITS;
+const HASH_MUL = 0x9e3779b1;
+const FOLD = 0x20202020; // ASCII letters to lower case; other bytes may collide, which verification sorts out
+
+function gramKey(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24) | FOLD) >>> 0;
+}
+function gramSlot(key: number): number {
+  return Math.imul(key, HASH_MUL) >>> TABLE_SHIFT;
+}
+
+/**
+ * Multi-literal search over raw bytes, case-insensitive for ASCII: the prefilter of the streaming scan.
+ * V8 has no Aho-Corasick, and a regex alternation of many literals tests nearly every position, so this
+ * hashes 4-byte grams instead: each literal contributes `stride` consecutive grams (its rarest window,
+ * judged on a sample of the input), and the scan tests one position in `stride` — any occurrence of a
+ * literal covers one tested position. Candidates are verified byte by byte.
+ */
+export class LiteralScanner {
+  readonly stride: number;
+  private readonly table = new Uint16Array(1 << TABLE_BITS);
+  /** Per table slot (index − 1): [literal index, gram offset] pairs. */
+  private readonly buckets: number[][] = [];
+  private readonly lits: Uint8Array[];
+
+  constructor(literals: string[], sample?: Uint8Array) {
+    this.lits = literals.map((l) => Buffer.from(l.toLowerCase(), 'latin1'));
+    const minLen = Math.min(...this.lits.map((l) => l.length));
+    if (!(minLen >= 4)) throw new Error('LiteralScanner needs literals of at least 4 bytes');
+    this.stride = Math.max(1, Math.min(4, minLen - 3));
+    // gram frequencies in the sample (folded keys, hashed)
+    const freq = new Uint32Array(1 << TABLE_BITS);
+    if (sample) for (let i = 0; i + 3 < sample.length; i++) freq[gramSlot(gramKey(sample, i))]!++;
+    this.lits.forEach((lit, li) => {
+      const grams = lit.length - 3;
+      let best = 0;
+      let bestCost = Infinity;
+      for (let o = 0; o + this.stride <= grams; o++) {
+        let cost = 0;
+        for (let k = o; k < o + this.stride; k++) cost += freq[gramSlot(gramKey(lit, k))]!;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = o;
+        }
+      }
+      for (let k = best; k < best + this.stride; k++) {
+        const slot = gramSlot(gramKey(lit, k));
+        let b = this.table[slot]!;
+        if (b === 0) {
+          this.buckets.push([]);
+          b = this.buckets.length;
+          this.table[slot] = b;
+        }
+        this.buckets[b - 1]!.push(li, k);
+      }
+    });
+  }
+
+  /**
+   * Find lines of buf[start, end) holding a literal. Pushes the start offset of each literal found, at
+   * most one per line (after a hit the scan resumes at the next line). `end` must be a line boundary.
+   */
+  scan(buf: Uint8Array, start: number, end: number, out: number[]): void {
+    if (this.stride === 4 && LITTLE_ENDIAN && buf.byteOffset % 4 === 0) return this.scanAligned(buf, start, end, out);
+    const table = this.table;
+    const stride = this.stride;
+    const last = end - 4;
+    let i = start;
+    while (i <= last) {
+      const b = table[Math.imul((buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24) | FOLD) >>> 0, HASH_MUL) >>> TABLE_SHIFT]!;
+      if (b !== 0) {
+        const at = this.verify(buf, i, start, end, b - 1);
+        if (at >= 0) {
+          out.push(at);
+          const nl = indexOfByte(buf, 10, i, end);
+          if (nl < 0) return;
+          i = nl + 1;
+          continue;
+        }
+      }
+      i += stride;
+    }
+  }
+
+  /** stride 4 on a 4-aligned buffer: one 32-bit load per tested position. */
+  private scanAligned(buf: Uint8Array, start: number, end: number, out: number[]): void {
+    const table = this.table;
+    const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
+    let w = (start + 3) >> 2;
+    const lastWord = (end - 4) >> 2;
+    // the unaligned head (< 4 positions) is tested byte-wise
+    for (let i = start; i < w << 2 && i <= end - 4; i++) {
+      const b = table[gramSlot(gramKey(buf, i))]!;
+      if (b !== 0) {
+        const at = this.verify(buf, i, start, end, b - 1);
+        if (at >= 0) {
+          out.push(at);
+          const nl = indexOfByte(buf, 10, i, end);
+          if (nl < 0) return;
+          w = (nl + 4) >> 2;
+          break;
+        }
+      }
+    }
+    while (w <= lastWord) {
+      const b = table[Math.imul(words[w]! | FOLD, HASH_MUL) >>> TABLE_SHIFT]!;
+      if (b !== 0) {
+        const i = w << 2;
+        const at = this.verify(buf, i, start, end, b - 1);
+        if (at >= 0) {
+          out.push(at);
+          const nl = indexOfByte(buf, 10, i, end);
+          if (nl < 0) return;
+          w = (nl + 4) >> 2; // the first aligned position after the newline
+          continue;
+        }
+      }
+      w++;
+    }
+  }
+
+  private verify(buf: Uint8Array, i: number, start: number, end: number, bucket: number): number {
+    const list = this.buckets[bucket]!;
+    for (let j = 0; j < list.length; j += 2) {
+      const lit = this.lits[list[j]!]!;
+      const p = i - list[j + 1]!;
+      if (p < start || p + lit.length > end) continue;
+      let k = 0;
+      while (k < lit.length && LOWER[buf[p + k]!] === lit[k]) k++;
+      if (k === lit.length) return p;
+    }
+    return -1;
+  }
+}
+
+function indexOfByte(buf: Uint8Array, byte: number, from: number, end: number): number {
+  const i = (buf as Buffer).indexOf(byte, from);
+  return i < 0 || i >= end ? -1 : i;
 }

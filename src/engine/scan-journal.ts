@@ -1,15 +1,17 @@
 // Streams journal inputs through the parser, the run tracker and the matcher, keeping only
 // bounded aggregates: this is the one pass over the (possibly huge) journal.
 
+import { isUtf8 } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
 import type { JournalInput } from '../journal/read.js';
 import { readExportEntries, readLines } from '../journal/read.js';
 import { journalEntryToRecord, RecordParser } from '../journal/records.js';
 import { RunTracker } from '../journal/runs.js';
-import type { LogRecord, SourceInfo } from '../types.js';
+import type { KubeletRun, LogRecord, SourceInfo } from '../types.js';
 import { HitCollector, type RuleHits } from './hits.js';
-import type { Matcher } from './matcher.js';
+import { LiteralScanner, matcherLiterals, type Matcher } from './matcher.js';
 
 export interface JournalScanOptions {
   now: Date;
@@ -19,6 +21,18 @@ export interface JournalScanOptions {
   onHit?: (ruleId: string, rec: LogRecord) => void;
   /** Progress callback: lines read so far per source. */
   onProgress?: (source: string, lines: number) => void;
+  /**
+   * Decode, parse and match every line (the reference path). Default: a literal prefilter over the raw
+   * bytes picks the lines that need it (same result, several times faster). Also KUBELET_DOCTOR_EXHAUSTIVE=1.
+   */
+  exhaustive?: boolean;
+}
+
+/** Where the scan spent its time (ms): literal search and line walk, parsing, rule matching. */
+export interface ScanTiming {
+  prefilter: number;
+  parse: number;
+  match: number;
 }
 
 export interface JournalScan {
@@ -27,6 +41,177 @@ export interface JournalScan {
   lines: number;
   records: number;
   bytes: number;
+  timing: ScanTiming;
+}
+
+/**
+ * Text the run tracker and the parser react to, besides the rules' literals: lines holding one are always
+ * examined (kubelet version, node registration, pod CIDR facts; fatal dumps the parser attaches lines to).
+ * Keep in step with the regexes of journal/runs.ts (facts) and journal/records.ts (FATAL_START).
+ */
+export const MARKERS = [
+  'kubelet version',
+  'version: v',
+  'kubeletversion',
+  'starting k3s',
+  'starting k0s',
+  'register node',
+  'registered node',
+  'previously registered',
+  'pod cidr',
+  'podcidr',
+  'panic: ',
+  'fatal error: ',
+  'sigquit: ',
+  'sigabrt: ',
+  'sigsegv: ',
+  'sigbus: ',
+  'sigill: ',
+  'sigtrap: ',
+];
+
+/** Bytes of an over-long line that are decoded (enough for MAX_LINE characters, whatever the encoding). */
+const HEAD_CAP = 3 * 64 * 1024 + 4;
+/** Longer lines are always examined (the parser cuts them and marks the record truncated). */
+const SKIP_MAX = 64 * 1024;
+const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
+const MESSAGE_FIELD = Buffer.from('"MESSAGE":"');
+
+/** The prefix bytes every line of the current kubelet process carries. */
+interface Signature {
+  run: KubeletRun;
+  pid: number;
+  json: boolean;
+  /** text: byte offset and bytes of ` host ident[pid]: ` (or ` host ident: `); empty for `-o cat`. */
+  off: number;
+  bytes: Uint8Array;
+  /** text: byte offset of the klog level letter; and of the klog PID field when the prefix has no PID. */
+  msgAt: number;
+  pidAt: number;
+  pidBytes?: Uint8Array;
+  /** json: `"_PID":"1234"` and `"_BOOT_ID":"..."`. */
+  pidField?: Buffer;
+  bootField?: Buffer;
+}
+
+function isIWE(c: number | undefined): boolean {
+  return c === 73 || c === 87 || c === 69;
+}
+
+/** The signature of an examined kubelet line with a klog I/W/E header, or undefined when it has no usable shape. */
+function deriveSignature(line: string, rec: LogRecord, run: KubeletRun): Signature | undefined {
+  const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+  const pid = rec.pid!;
+  const base = { run, pid, json: false, off: 0, bytes: new Uint8Array(0), msgAt: 0, pidAt: -1 };
+  const klogPid = ` ${String(pid).padStart(7)} `;
+  if (raw.charCodeAt(0) === 123) {
+    const pidField = `"_PID":"${pid}"`;
+    const boot = /"_BOOT_ID":"[0-9a-fA-F]+"/.exec(raw);
+    if (!boot || !raw.includes(pidField) || !raw.includes('"MESSAGE":"')) return undefined;
+    return { ...base, json: true, pidField: Buffer.from(pidField), bootField: Buffer.from(boot[0]) };
+  }
+  if (rec.process !== undefined && rec.host !== undefined) {
+    let needle = ` ${rec.host} ${rec.process}[${pid}]: `;
+    let idx = raw.indexOf(needle);
+    let pidInKlog = false;
+    if (idx < 0) {
+      needle = ` ${rec.host} ${rec.process}: `;
+      idx = raw.indexOf(needle);
+      pidInKlog = true;
+    }
+    if (idx <= 0 || idx > 96) return undefined;
+    const msg = idx + needle.length;
+    if (!isIWE(raw.charCodeAt(msg))) return undefined;
+    if (pidInKlog && raw.slice(msg + 21, msg + 21 + klogPid.length) !== klogPid) return undefined;
+    const off = Buffer.byteLength(raw.slice(0, idx));
+    const bytes = Buffer.from(needle);
+    const msgAt = off + bytes.length;
+    return pidInKlog ? { ...base, off, bytes, msgAt, pidAt: msgAt + 21, pidBytes: Buffer.from(klogPid) } : { ...base, off, bytes, msgAt };
+  }
+  if (rec.process === undefined && isIWE(raw.charCodeAt(0)) && raw.slice(21, 21 + klogPid.length) === klogPid) {
+    return { ...base, pidAt: 21, pidBytes: Buffer.from(klogPid) };
+  }
+  return undefined;
+}
+
+/** A text line [s, nl) that is another klog I/W/E line of the signature's process, with nothing special at its end. */
+function skipText(buf: Buffer, s: number, nl: number, sig: Signature): boolean {
+  let e = nl;
+  if (e > s && buf[e - 1] === 13) e--;
+  const m = s + sig.msgAt;
+  if (m + 32 > e) return false;
+  const o = s + sig.off;
+  const bytes = sig.bytes;
+  for (let k = 0; k < bytes.length; k++) if (buf[o + k] !== bytes[k]) return false;
+  if (!isIWE(buf[m])) return false;
+  const pb = sig.pidBytes;
+  if (pb) {
+    const p = s + sig.pidAt;
+    for (let k = 0; k < pb.length; k++) if (buf[p + k] !== pb[k]) return false;
+  }
+  const last = buf[e - 1];
+  // `…` (the parser marks the record truncated) or `key=<` (a block of continuation lines follows)
+  return last !== 0xa6 && last !== 60;
+}
+
+/** A `journalctl -o json` line of the signature's process and boot whose MESSAGE is one plain klog I/W/E line. */
+function skipJson(buf: Buffer, s: number, nl: number, sig: Signature): boolean {
+  let e = nl;
+  if (e > s && buf[e - 1] === 13) e--;
+  if (buf[s] !== 123 || buf[e - 1] !== 125) return false;
+  const p = buf.indexOf(sig.pidField!, s);
+  if (p < 0 || p >= e) return false;
+  const b = buf.indexOf(sig.bootField!, s);
+  if (b < 0 || b >= e) return false;
+  let m = buf.indexOf(MESSAGE_FIELD, s);
+  if (m < 0 || m >= e) return false;
+  m += MESSAGE_FIELD.length;
+  if (!isIWE(buf[m])) return false;
+  for (let j = m; j < e; j++) {
+    const c = buf[j];
+    if (c === 92) {
+      const nx = buf[j + 1];
+      // \" \\ \t keep the text's literals intact; \n (a multi-line MESSAGE), \u, \/ ... need the parser
+      if (nx === 34 || nx === 92 || nx === 116) {
+        j++;
+        continue;
+      }
+      return false;
+    }
+    if (c === 34) {
+      const last = buf[j - 1];
+      return last !== 0xa6 && last !== 60;
+    }
+  }
+  return false;
+}
+
+/** Valid UTF-8 without NUL or U+FFFD (lines that are not are examined, so the source's counts stay exact). */
+function clean(buf: Buffer, s: number, nl: number): boolean {
+  const l = buf.subarray(s, nl);
+  return isUtf8(l) && l.indexOf(0) < 0 && l.indexOf(REPLACEMENT) < 0;
+}
+
+/** Per-source state of a scan. */
+class SourceState {
+  lineNo = 0;
+  nonUtf8 = 0;
+  firstBad = 0;
+  truncated = 0;
+  longLines = 0;
+  sig?: Signature;
+  canSkip = false;
+  /** Skipped lines not yet accounted, besides the pending (last skipped) one. */
+  skipped = 0;
+  pendingLine = -1;
+  pendingBuf?: Buffer;
+  pendingStart = 0;
+  pendingEnd = 0;
+  pendingText?: string;
+  constructor(
+    readonly info: SourceInfo,
+    readonly parser: RecordParser,
+  ) {}
 }
 
 /** Peek at the first bytes to tell the export format (binary-safe path) from text formats. */
@@ -63,6 +248,7 @@ export class JournalScanner {
   lines = 0;
   records = 0;
   bytes = 0;
+  readonly timing: ScanTiming = { prefilter: 0, parse: 0, match: 0 };
 
   constructor(
     private readonly matcher: Matcher,
@@ -75,6 +261,7 @@ export class JournalScanner {
   feed(rec: LogRecord, raw: string): void {
     this.records++;
     const run = this.tracker.observe(rec);
+    const t0 = performance.now();
     this.matcher.match(rec, (p, m, text) => {
       const captures: Record<string, string> = {};
       if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) captures[k] = v;
@@ -90,6 +277,7 @@ export class JournalScanner {
       if (p.fatal && (rec.level === 'F' || rec.level === 'E' || rec.level === undefined)) this.tracker.noteFatal(p.ruleId);
       this.opts.onHit?.(p.ruleId, rec);
     });
+    this.timing.match += performance.now() - t0;
   }
 
   async scan(input: JournalInput): Promise<void> {
@@ -97,10 +285,6 @@ export class JournalScanner {
     if (input.note) info.problems.push(input.note);
     this.sources.push(info);
     const startRecords = this.records;
-    let nonUtf8 = 0;
-    let firstBad = 0;
-    let truncated = 0;
-    let longLines = 0;
     let raw: Readable;
     try {
       raw = input.open();
@@ -111,40 +295,35 @@ export class JournalScanner {
     raw.on('data', (d: Buffer | string) => {
       info.bytes! += d.length;
     });
+    const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
     try {
       const { head, stream } = await peek(raw);
       const text = head.subarray(0, 256).toString('latin1');
       if (/^__CURSOR=|^__REALTIME_TIMESTAMP=|^_BOOT_ID=/.test(text)) {
         info.format = 'export';
-        const parser = new RecordParser({ source: input.name, now: this.opts.now });
+        const parser = st.parser;
         for await (const [entry, line] of readExportEntries(stream)) {
+          const t0 = performance.now();
           const rec = parser.accept(journalEntryToRecord(entry, input.name, line));
+          this.timing.parse += performance.now() - t0;
+          if (parser.takeBoot()) this.tracker.boot();
           info.lines = line;
+          if (!rec) continue; // a stack/block line of the previous entry (attached to it)
           this.feed(rec, rec.message);
         }
       } else {
         if (looksBinary(head)) info.problems.push('starts with binary data: not a text journal; lines that look like log lines were still read');
-        const parser = new RecordParser({ source: input.name, now: this.opts.now });
-        let n = 0;
-        for await (const [line, lineNo] of readLines(stream)) {
-          n = lineNo;
-          if (line.length > 65536) {
-            longLines++;
-            if (longLines === 1) info.problems.push(`line ${lineNo} is ${line.length} characters long; only the first 64 KiB of such lines are examined`);
+        const literals = this.opts.exhaustive || process.env.KUBELET_DOCTOR_EXHAUSTIVE === '1' ? undefined : matcherLiterals(this.matcher);
+        if (literals) await this.scanFast(stream, st, [...new Set([...literals, ...MARKERS])]);
+        else {
+          for await (const [line, lineNo] of readLines(stream)) {
+            st.lineNo = lineNo;
+            this.examine(st, line, lineNo, Buffer.byteLength(line));
+            if ((lineNo & 0xffff) === 0) this.opts.onProgress?.(input.name, lineNo);
           }
-          if (line.includes('\uFFFD') || line.includes('\u0000')) {
-            nonUtf8++;
-            firstBad ||= lineNo;
-          }
-          if (line.startsWith('-- Boot') || line.startsWith('-- Reboot')) this.tracker.boot();
-          const rec = parser.parseLine(line, lineNo);
-          if (!rec) continue;
-          if (rec.truncated) truncated++;
-          this.feed(rec, line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, ''));
-          if ((lineNo & 0xffff) === 0) this.opts.onProgress?.(input.name, lineNo);
         }
-        info.lines = n;
-        info.format = parser.format ?? 'cat';
+        info.lines = st.lineNo;
+        info.format = st.parser.format ?? 'cat';
       }
     } catch (e) {
       info.problems.push(`read stopped early: ${(e as Error).message}`);
@@ -152,10 +331,174 @@ export class JournalScanner {
     info.records = this.records - startRecords;
     this.lines += info.lines ?? 0;
     this.bytes += info.bytes ?? 0;
-    if (nonUtf8) info.problems.push(`${nonUtf8} line(s) held invalid UTF-8 or NUL bytes (first at line ${firstBad}); they were read with replacement characters`);
-    if (truncated) info.problems.push(`${truncated} record(s) looked cut short (ellipsis, or a JSON line/MESSAGE missing); matches on them may be partial — use journalctl --no-pager --all`);
+    if (st.nonUtf8) info.problems.push(`${st.nonUtf8} line(s) held invalid UTF-8 or NUL bytes (first at line ${st.firstBad}); they were read with replacement characters`);
+    if (st.truncated) info.problems.push(`${st.truncated} record(s) looked cut short (ellipsis, or a JSON line/MESSAGE missing); matches on them may be partial — use journalctl --no-pager --all`);
     if (info.records === 0) info.problems.push(info.lines ? 'no log records found (only markers, blank or unrecognised lines)' : 'empty input');
     this.opts.onProgress?.(input.name, info.lines ?? 0);
+  }
+
+  /**
+   * Examine one physical line fully (the reference path): parse it, let the run tracker see it, match it.
+   * `bytes` is the line's length in the input (it may have been cut before decoding).
+   */
+  private examine(st: SourceState, line: string, lineNo: number, bytes: number): LogRecord | undefined {
+    if (line.length > 65536 || bytes > HEAD_CAP) {
+      st.longLines++;
+      if (st.longLines === 1) st.info.problems.push(`line ${lineNo} is ${bytes} bytes long; only the first 64 KiB of such lines are examined`);
+    }
+    if (line.includes('\uFFFD') || line.includes('\u0000')) {
+      st.nonUtf8++;
+      st.firstBad ||= lineNo;
+    }
+    const boot = line.startsWith('-- Boot') || line.startsWith('-- Reboot');
+    if (boot) this.tracker.boot();
+    const t0 = performance.now();
+    const rec = st.parser.parseLine(line, lineNo);
+    this.timing.parse += performance.now() - t0;
+    if (st.parser.takeBoot() || boot) {
+      if (!boot) this.tracker.boot();
+      st.sig = undefined;
+    }
+    if (!rec) return undefined;
+    if (rec.truncated) st.truncated++;
+    this.feed(rec, line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, ''));
+    return rec;
+  }
+
+  /**
+   * The fast path for text formats. Raw 1 MiB chunks are searched (undecoded) for the literals every rule
+   * pattern needs plus MARKERS; lines are then walked with one indexOf each. A line is decoded, parsed and
+   * matched (examine) when it holds a literal, or when skipping it could change anything the reference
+   * path computes. Otherwise it is an unremarkable line of the current kubelet process — same journal
+   * prefix bytes (host, identifier, PID) as the last examined kubelet line, a klog I/W/E header, nothing
+   * pending in the parser — and is only counted: one record more for the source and for the current run.
+   * The last skipped line before an examined one is examined itself first, so the parser and the run
+   * tracker see the same last record (run end line, last time, year inference) as on the reference path.
+   */
+  private async scanFast(stream: Readable, st: SourceState, literals: string[]): Promise<void> {
+    let work = new Uint8Array(new ArrayBuffer(2 << 20)) as Buffer;
+    work = Buffer.from(work.buffer, 0, work.length);
+    let carry = 0; // bytes of an incomplete line at the start of `work`
+    let longHead: Buffer | undefined; // a line longer than HEAD_CAP: its head, while the rest is dropped
+    let longBytes = 0;
+    let scanner: LiteralScanner | undefined;
+    const hits: number[] = [];
+    for await (const c of stream) {
+      let chunk: Buffer = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+      const t0 = performance.now();
+      const slow0 = this.timing.parse + this.timing.match;
+      if (longHead) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          longBytes += chunk.length;
+          continue;
+        }
+        this.flush(st);
+        st.lineNo++;
+        const head = longHead.toString('utf8');
+        this.afterExamined(st, this.examine(st, head, st.lineNo, longBytes + nl), head);
+        longHead = undefined;
+        chunk = chunk.subarray(nl + 1);
+      }
+      if (carry + chunk.length > work.length) {
+        const bigger = Buffer.from(new ArrayBuffer(Math.max(work.length * 2, carry + chunk.length + 4)));
+        work.copy(bigger, 0, 0, carry);
+        work = bigger;
+      }
+      chunk.copy(work, carry);
+      const total = carry + chunk.length;
+      const lastNl = total ? work.lastIndexOf(10, total - 1) : -1;
+      if (lastNl >= 0) {
+        scanner ??= new LiteralScanner(literals, work.subarray(0, Math.min(total, 1 << 20)));
+        hits.length = 0;
+        scanner.scan(work, 0, lastNl + 1, hits);
+        this.walk(st, work, lastNl + 1, hits);
+        work.copyWithin(0, lastNl + 1, total);
+        carry = total - lastNl - 1;
+      } else carry = total;
+      if (carry > HEAD_CAP) {
+        longHead = Buffer.from(work.subarray(0, HEAD_CAP));
+        longBytes = carry;
+        carry = 0;
+      }
+      this.timing.prefilter += performance.now() - t0 - (this.timing.parse + this.timing.match - slow0);
+      this.opts.onProgress?.(st.info.name, st.lineNo);
+    }
+    this.flush(st);
+    if (longHead) {
+      st.lineNo++;
+      this.examine(st, longHead.toString('utf8'), st.lineNo, longBytes);
+    } else if (carry > 0) {
+      st.lineNo++;
+      this.examine(st, work.toString('utf8', 0, carry), st.lineNo, carry);
+    }
+  }
+
+  /** Walk the complete lines of buf[0, end): skip the unremarkable ones, examine the rest. */
+  private walk(st: SourceState, buf: Buffer, end: number, hits: number[]): void {
+    // invalid UTF-8, NUL or U+FFFD anywhere in the chunk: check line by line (such lines are examined)
+    const region = buf.subarray(0, end);
+    const dirty = !isUtf8(region) || region.indexOf(0) >= 0 || region.indexOf(REPLACEMENT) >= 0;
+    let h = 0;
+    let s = 0;
+    while (s < end) {
+      const nl = buf.indexOf(10, s);
+      st.lineNo++;
+      let hit = false;
+      while (h < hits.length && hits[h]! < nl) {
+        hit = true;
+        h++;
+      }
+      const sig = st.sig;
+      if (!hit && sig && st.canSkip && nl - s <= SKIP_MAX && (sig.json ? skipJson(buf, s, nl, sig) : skipText(buf, s, nl, sig)) && (!dirty || clean(buf, s, nl))) {
+        if (st.pendingLine >= 0) st.skipped++;
+        st.pendingBuf = buf;
+        st.pendingStart = s;
+        st.pendingEnd = nl;
+        st.pendingLine = st.lineNo;
+      } else {
+        this.flush(st);
+        const len = nl - s;
+        const line = buf.toString('utf8', s, len > HEAD_CAP ? s + HEAD_CAP : nl);
+        const rec = this.examine(st, line, st.lineNo, len);
+        this.afterExamined(st, rec, line);
+      }
+      s = nl + 1;
+    }
+    // the pending line's bytes are about to be overwritten: decode it now
+    if (st.pendingLine >= 0 && st.pendingBuf) {
+      st.pendingText = st.pendingBuf.toString('utf8', st.pendingStart, st.pendingEnd);
+      st.pendingBuf = undefined;
+    }
+  }
+
+  /** Account for skipped lines: each was a record of the current run; the last one is examined. */
+  private flush(st: SourceState): void {
+    if (st.pendingLine < 0) return;
+    const text = st.pendingBuf ? st.pendingBuf.toString('utf8', st.pendingStart, st.pendingEnd) : st.pendingText!;
+    const line = st.pendingLine;
+    const n = st.skipped;
+    st.pendingLine = -1;
+    st.pendingBuf = undefined;
+    st.pendingText = undefined;
+    st.skipped = 0;
+    if (n > 0) {
+      this.records += n;
+      st.sig!.run.records += n;
+    }
+    const rec = this.examine(st, text, line, text.length);
+    this.afterExamined(st, rec, text);
+  }
+
+  /** After an examined line: may the following lines be skipped, and against which prefix bytes? */
+  private afterExamined(st: SourceState, rec: LogRecord | undefined, line: string): void {
+    const runs = this.tracker.runs;
+    const run = runs[runs.length - 1];
+    if (rec && rec.fromKubelet && rec.pid !== undefined && run && run.pid === rec.pid && run.firstTime !== undefined && (rec.level === 'I' || rec.level === 'W' || rec.level === 'E')) {
+      st.sig = deriveSignature(line, rec, run);
+    }
+    const sig = st.sig;
+    st.canSkip = !!sig && st.parser.idle && run === sig.run && run.pid === sig.pid;
   }
 
   result(): JournalScan {
@@ -167,6 +510,7 @@ export class JournalScanner {
       lines: this.lines,
       records: this.records,
       bytes: this.bytes,
+      timing: { ...this.timing },
     };
   }
 }

@@ -17,6 +17,8 @@ export interface Prefix {
   process: string;
   pid?: number;
   message: string;
+  /** Column where the message starts (journalctl indents continuation lines to it). */
+  width: number;
 }
 
 // Process names may contain dots and slashes (microk8s.daemon-kubelite, /usr/bin/kubelet).
@@ -25,33 +27,46 @@ const HOST = String.raw`(?<host>\S+)`;
 const CLOCK = String.raw`(?<clock>\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)`;
 
 // `Nov 20 03:00:01.123456 host kubelet[1]: msg`. The month token is any short word so that
-// localised journals (`8月 15`, `janv. 15`, `Mär 15`) and mis-decoded ones (`8�? 15`) still parse.
-const SHORT = new RegExp(String.raw`^(?<mon>[^\s\d]{2,12}\.?|\d{1,2}\S{1,6}) {1,2}(?<day>\d{1,2}) ${CLOCK} ${HOST} ${IDENT}(?<msg>.*)$`);
+// localised journals (`8月 15`, `janv. 15`, `Mär 15`, ja_JP's ` 8月 15`) and mis-decoded ones
+// (`8�? 15`) still parse. Days are zero-padded by journalctl (`Mar 05`), space-padded by rsyslog (`Mar  5`).
+const SHORT = new RegExp(
+  String.raw`^ ?(?<mon>[^\s\d]{2,12}\.?|\d{1,2}\S{1,6}) {1,2}(?<day>\d{1,2}),? ${CLOCK} ${HOST} ${IDENT}(?<msg>.*)$`,
+  's',
+);
 const ISO = new RegExp(
   String.raw`^(?<iso>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?) ${HOST} ${IDENT}(?<msg>.*)$`,
+  's',
 );
 const FULL = new RegExp(
-  String.raw`^(?<dow>[^\s\d]{2,12}\.?) (?<date>\d{4}-\d{2}-\d{2}) ${CLOCK} (?<tz>[A-Za-z+\-0-9]{1,6}) ${HOST} ${IDENT}(?<msg>.*)$`,
+  String.raw`^(?<dow>[^\s\d]{1,12}\.?) (?<date>\d{4}-\d{2}-\d{2}) ${CLOCK} (?<tz>[A-Za-z+\-0-9]{1,6}) ${HOST} ${IDENT}(?<msg>.*)$`,
+  's',
 );
-const MONO = new RegExp(String.raw`^\[\s*(?<mono>\d+\.\d+)\] ${HOST} ${IDENT}(?<msg>.*)$`);
-const UNIX = new RegExp(String.raw`^(?<unix>\d{9,11}\.\d{1,9}) ${HOST} ${IDENT}(?<msg>.*)$`);
+const MONO = new RegExp(String.raw`^\[\s*(?<mono>\d+\.\d+)\] ${HOST} ${IDENT}(?<msg>.*)$`, 's');
+const UNIX = new RegExp(String.raw`^(?<unix>\d{9,11}\.\d{1,9}) ${HOST} ${IDENT}(?<msg>.*)$`, 's');
 
 const MONTHS: Record<string, number> = {};
 const monthNames: string[][] = [
-  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
-  ['jan', 'feb', 'mär', 'apr', 'mai', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dez'],
-  ['janv', 'févr', 'mars', 'avril', 'mai', 'juin', 'juil', 'août', 'sept', 'oct', 'nov', 'déc'],
-  ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'],
-  ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'],
-  ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], // C, en
+  ['jan', 'feb', 'mär', 'apr', 'mai', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dez'], // de
+  ['janv', 'févr', 'mars', 'avr', 'mai', 'juin', 'juil', 'août', 'sept', 'oct', 'nov', 'déc'], // fr
+  ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'], // es
+  ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'], // it
+  ['jan', 'fev', 'mar', 'abr', 'mai', 'jun', 'jul', 'ago', 'set', 'out', 'nov', 'dez'], // pt
+  ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'], // nl
+  ['sty', 'lut', 'mar', 'kwi', 'maj', 'cze', 'lip', 'sie', 'wrz', 'paź', 'lis', 'gru'], // pl
+  ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'], // ru
 ];
 for (const names of monthNames) names.forEach((n, i) => (MONTHS[n] ??= i + 1));
 
 /** Month number from a localised month token, or undefined when it cannot be told. */
 export function monthNumber(token: string): number | undefined {
-  const t = token.toLowerCase().replace(/\.$/, '');
-  if (MONTHS[t] !== undefined) return MONTHS[t];
-  if (MONTHS[t.slice(0, 3)] !== undefined) return MONTHS[t.slice(0, 3)];
+  const t = token.trim().toLowerCase().replace(/\.$/, '');
+  const direct = MONTHS[t];
+  if (direct !== undefined) return direct;
+  const three = MONTHS[t.slice(0, 3)];
+  if (three !== undefined) return three;
+  const four = MONTHS[t.slice(0, 4)];
+  if (four !== undefined) return four;
   // CJK locales print `8月`, `11월`; a mis-decoded 月 still leaves the leading digits.
   const m = /^(\d{1,2})/.exec(t);
   if (m) {
@@ -59,6 +74,23 @@ export function monthNumber(token: string): number | undefined {
     if (n >= 1 && n <= 12) return n;
   }
   return undefined;
+}
+
+// short-full prints the zone abbreviation of the local zone; these are the common ones.
+const ZONES: Record<string, string> = {
+  UTC: 'Z', GMT: 'Z', Z: 'Z', UT: 'Z',
+  EST: '-05:00', EDT: '-04:00', CST: '-06:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00',
+  CET: '+01:00', CEST: '+02:00', WET: '+00:00', WEST: '+01:00', EET: '+02:00', EEST: '+03:00', BST: '+01:00', MSK: '+03:00',
+  IST: '+05:30', JST: '+09:00', KST: '+09:00', HKT: '+08:00', SGT: '+08:00', AEST: '+10:00', AEDT: '+11:00',
+};
+
+/** A zone as printed by strftime %Z (`UTC`, `CET`, `+03`, `-0530`) → an ISO offset; unknown abbreviations count as UTC. */
+function zoneOffset(tz: string): string {
+  const z = ZONES[tz.toUpperCase()];
+  if (z) return z;
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(tz);
+  if (m) return `${m[1]}${m[2]}:${m[3] ?? '00'}`;
+  return 'Z';
 }
 
 function pidOf(g: Record<string, string | undefined>): number | undefined {
@@ -71,7 +103,7 @@ export function parsePrefix(line: string): Prefix | undefined {
   let m: RegExpExecArray | null;
   if (c >= 48 && c <= 57) {
     // digit: ISO, unix timestamp, or a CJK month like `8月 15`
-    if ((m = ISO.exec(line))) {
+    if (line.charCodeAt(4) === 45 /* - */ && (m = ISO.exec(line))) {
       const g = m.groups!;
       const iso = g.iso!;
       const t = Date.parse(iso.replace(',', '.').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
@@ -83,6 +115,7 @@ export function parsePrefix(line: string): Prefix | undefined {
         process: g.ident!,
         pid: pidOf(g),
         message: g.msg!,
+        width: line.length - g.msg!.length,
       };
     }
     if ((m = UNIX.exec(line))) {
@@ -95,12 +128,21 @@ export function parsePrefix(line: string): Prefix | undefined {
         process: g.ident!,
         pid: pidOf(g),
         message: g.msg!,
+        width: line.length - g.msg!.length,
       };
     }
   } else if (c === 91 /* [ */) {
     if ((m = MONO.exec(line))) {
       const g = m.groups!;
-      return { format: 'short-monotonic', timeText: `[${g.mono}]`, host: g.host, process: g.ident!, pid: pidOf(g), message: g.msg! };
+      return {
+        format: 'short-monotonic',
+        timeText: `[${g.mono}]`,
+        host: g.host,
+        process: g.ident!,
+        pid: pidOf(g),
+        message: g.msg!,
+        width: line.length - g.msg!.length,
+      };
     }
     return undefined;
   }
@@ -117,11 +159,12 @@ export function parsePrefix(line: string): Prefix | undefined {
       process: g.ident!,
       pid: pidOf(g),
       message: g.msg!,
+      width: line.length - g.msg!.length,
     };
   }
   if ((m = FULL.exec(line))) {
     const g = m.groups!;
-    const t = Date.parse(`${g.date}T${g.clock}${g.tz === 'UTC' || g.tz === 'GMT' ? 'Z' : ''}`);
+    const t = Date.parse(`${g.date}T${g.clock}${zoneOffset(g.tz!)}`);
     return {
       format: 'short-full',
       timeText: `${g.dow} ${g.date} ${g.clock} ${g.tz}`,
@@ -130,6 +173,7 @@ export function parsePrefix(line: string): Prefix | undefined {
       process: g.ident!,
       pid: pidOf(g),
       message: g.msg!,
+      width: line.length - g.msg!.length,
     };
   }
   return undefined;
@@ -141,6 +185,7 @@ export interface KlogHeader {
   day: number;
   clock: string;
   threadId: number;
+  /** `file.go:123` (directory dropped when klog printed one with --add-dir-header). */
   caller: string;
   rest: string;
 }
@@ -150,74 +195,161 @@ const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}\.\d{6})\s+(\d+) ([^\]\s
 /** Parse the klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`. */
 export function parseKlog(message: string): KlogHeader | undefined {
   const c = message.charCodeAt(0);
-  // I W E F only: cheap reject before the regex
+  // I W E F followed by a digit: cheap reject before the regex
   if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return undefined;
+  const d = message.charCodeAt(1);
+  if (d < 48 || d > 57) return undefined;
   const m = KLOG.exec(message);
   if (!m) return undefined;
+  const file = m[6]!;
+  const slash = file.lastIndexOf('/');
   return {
     level: m[1] as KlogLevel,
     month: Number(m[2]),
     day: Number(m[3]),
     clock: m[4]!,
     threadId: Number(m[5]),
-    caller: m[6]!,
+    caller: slash >= 0 ? file.slice(slash + 1) : file,
     rest: m[7]!,
   };
 }
 
+/** Result of {@link parseStructuredText}. */
+export interface Structured {
+  fields: Record<string, string>;
+  /** A quoted value was cut short (the line was truncated). */
+  unterminated: boolean;
+  /** The text ended inside a `key=<` multi-line block: its lines follow on later lines. */
+  openBlock?: string;
+}
+
+const KEY = /^[A-Za-z_][\w.\-/]*$/;
+const LOOSE_KEY = /^[^"=\s][^"=\n]{0,63}$/;
+
+function unescapeGo(s: string): string {
+  // strconv.Quote escapes: \" \\ \n \t \r \a \b \f \v \xNN \uNNNN \UNNNNNNNN
+  return s.replace(/\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))/gs, (_m, x?: string, u?: string, U?: string, ch?: string) => {
+    if (x) return String.fromCharCode(parseInt(x, 16));
+    if (u) return String.fromCharCode(parseInt(u, 16));
+    if (U) return String.fromCodePoint(Math.min(parseInt(U, 16), 0x10ffff));
+    switch (ch) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      default:
+        return ch!;
+    }
+  });
+}
+
+/** Index just past the closing quote of the Go-quoted string starting at `text[i] === '"'`, or -1. */
+function endOfQuoted(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return -1;
+    // count the backslashes before the quote
+    let b = q - 1;
+    while (b > i && text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+function quotedValue(text: string, start: number, end: number): string {
+  const inner = text.slice(start + 1, end - 1);
+  return inner.includes('\\') ? unescapeGo(inner) : inner;
+}
+
 /**
- * Parse structured klog text (`"msg" err="..." key=value key2="quoted"`) into fields.
- * Returns undefined when the text is not in the structured form.
+ * Parse structured klog text (`"msg" err="..." key=value key2="quoted" key3=<\n\tline\n >`).
+ * Unquoted values (`%+v` of structs, numbers, `<nil>`) may hold spaces inside brackets; they end at the
+ * next ` key=`. Returns undefined when the text does not start with a Go-quoted message.
  */
-export function parseStructured(text: string): Record<string, string> | undefined {
+export function parseStructuredText(text: string): Structured | undefined {
   if (text.charCodeAt(0) !== 34 /* " */) return undefined;
   const fields: Record<string, string> = {};
-  let i = 0;
-  const readQuoted = (): string | undefined => {
-    // text[i] === '"'
-    let out = '';
-    i++;
-    while (i < text.length) {
-      const ch = text[i]!;
-      if (ch === '\\' && i + 1 < text.length) {
-        const nx = text[i + 1]!;
-        out += nx === 'n' ? '\n' : nx === 't' ? '\t' : nx;
-        i += 2;
-        continue;
-      }
-      if (ch === '"') {
-        i++;
-        return out;
-      }
-      out += ch;
-      i++;
-    }
-    return undefined; // unterminated: truncated line
-  };
-  const msg = readQuoted();
-  if (msg === undefined) return undefined;
-  fields.msg = msg;
-  while (i < text.length) {
-    while (text[i] === ' ') i++;
+  const msgEnd = endOfQuoted(text, 0);
+  if (msgEnd < 0) return { fields: { msg: unescapeGo(text.slice(1)) }, unterminated: true };
+  fields.msg = quotedValue(text, 0, msgEnd);
+  let i = msgEnd;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10)) i++;
+    if (i >= n) break;
     const eq = text.indexOf('=', i);
     if (eq < 0) break;
     const key = text.slice(i, eq);
-    if (!/^[A-Za-z_][\w.\-/]*$/.test(key)) break;
+    const c = text.charCodeAt(eq + 1);
+    // keys are identifiers, but klog prints any string key (`"Swap is on" /proc/swaps contents=<`):
+    // accept such a key when a quoted value or a block follows it
+    if (!KEY.test(key) && !((c === 34 || c === 60) && LOOSE_KEY.test(key))) break;
     i = eq + 1;
-    let value: string | undefined;
-    if (text[i] === '"') value = readQuoted();
-    else if (text[i] === '<' && text[i + 1] === '\n') {
+    if (c === 34 /* " */) {
+      const end = endOfQuoted(text, i);
+      if (end < 0) {
+        fields[key] = unescapeGo(text.slice(i + 1));
+        return { fields, unterminated: true };
+      }
+      fields[key] = quotedValue(text, i, end);
+      i = end;
+    } else if (c === 60 /* < */ && (i + 1 === n || text.charCodeAt(i + 1) === 10)) {
       // multi-line value block: key=<\n\tline\n >
+      if (i + 1 === n) {
+        fields[key] = '';
+        return { fields, unterminated: false, openBlock: key };
+      }
       const end = text.indexOf('\n >', i);
-      value = text.slice(i + 2, end < 0 ? undefined : end).replace(/^\t/gm, '');
-      i = end < 0 ? text.length : end + 3;
+      fields[key] = blockValue(text.slice(i + 2, end < 0 ? undefined : end));
+      if (end < 0) return { fields, unterminated: false, openBlock: key };
+      i = end + 3;
     } else {
-      const sp = text.indexOf(' ', i);
-      value = text.slice(i, sp < 0 ? undefined : sp);
-      i = sp < 0 ? text.length : sp;
+      // unquoted: up to the next ` key=` outside brackets
+      let depth = 0;
+      let j = i;
+      for (; j < n; j++) {
+        const ch = text.charCodeAt(j);
+        if (ch === 123 || ch === 91 || ch === 40) depth++;
+        else if ((ch === 125 || ch === 93 || ch === 41) && depth > 0) depth--;
+        else if (ch === 32 && depth === 0 && startsKey(text, j + 1)) break;
+      }
+      fields[key] = text.slice(i, j);
+      i = j;
     }
-    if (value === undefined) break;
-    fields[key] = value;
   }
-  return fields;
+  return { fields, unterminated: false };
+}
+
+function startsKey(text: string, i: number): boolean {
+  const eq = text.indexOf('=', i);
+  if (eq < 0 || eq - i > 64) return false;
+  for (let k = i; k < eq; k++) {
+    const ch = text.charCodeAt(k);
+    if (ch === 32 || ch === 34) return false;
+  }
+  return KEY.test(text.slice(i, eq));
+}
+
+/** The lines of a `key=<` block without klog's one-tab indentation (journalctl may have expanded it). */
+export function blockValue(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^(?:\t| +)/, ''))
+    .join('\n');
+}
+
+/** Fields of structured klog text, or undefined when the text is not in the structured form. */
+export function parseStructured(text: string): Record<string, string> | undefined {
+  return parseStructuredText(text)?.fields;
 }

@@ -1,15 +1,23 @@
 // Turns physical lines (text formats) and journal entries (json, export) into LogRecords.
-// Stateful only for continuation lines: indented lines of multi-line messages and Go stack
-// dumps printed after a fatal line are attached to the entry that printed them.
+// Stateful for continuation lines: indented lines of multi-line messages, the lines of a structured
+// `key=<` block and Go stack dumps printed after a fatal line are attached to the entry that printed
+// them — whether journalctl printed them as indented lines of one entry, or the stdout transport made
+// each its own entry with the kubelet prefix, or `-o cat` printed them bare.
 
 import type { JournalFormat, KlogLevel, LogRecord } from '../types.js';
-import { parseKlog, parsePrefix, parseStructured } from './prefix.js';
+import { blockValue, parseKlog, parsePrefix, parseStructuredText } from './prefix.js';
 
 /** Process names that are a kubelet (or embed one). */
 export const KUBELET_PROCESS = /kubelet|kubenswrapper|hyperkube|^k3s|^k0s|kubelite|origin-node|openshift-node|^rke2/i;
 
+/** Units that run a kubelet (or a wrapper embedding one). */
+const KUBELET_UNIT = /(?:kubelet|kubelite|k3s(?:-agent)?|k0s(?:worker|controller)?|rke2-(?:agent|server)|origin-node|openshift-node)[\w@.-]*\.service/i;
+
 /** systemd's own lines about the kubelet unit, in every systemd version's wording. */
-const SYSTEMD_ABOUT_KUBELET = /kubelet[\w@.-]*\.service|Kubernetes (?:Kubelet|Node Agent)|^(?:Started|Stopped|Starting|Stopping) kubelet/i;
+const SYSTEMD_ABOUT_KUBELET = new RegExp(
+  String.raw`${KUBELET_UNIT.source}|Kubernetes (?:Kubelet|Node Agent)|^(?:Started|Stopped|Starting|Stopping|Failed to start) (?:kubelet|Lightweight Kubernetes|k0s|OpenShift Node|Atomic OpenShift Node|Service for snap application microk8s\.daemon-kubelite)`,
+  'i',
+);
 
 /** Lines kubelet-doctor's own fixture annotations use; the parser skips them. */
 export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
@@ -17,8 +25,17 @@ export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
 /** Longest text examined per line: a 10 MB line is cut here, and the source says so. */
 export const MAX_LINE = 64 * 1024;
 
-const STACK_LINE = /^(?:goroutine \d+ \[|created by |panic: |\[signal |\s|[\w./*()\-]+\(.*\)$|$)/;
+/** Lines of a Go panic / klog.Fatal goroutine dump (after the line that printed it). */
+const STACK_LINE =
+  /^(?:goroutine \d+ |created by |panic: |fatal error: |\[signal |\[recovered\]|runtime stack:|\.\.\.additional frames elided\.\.\.|\.\.\.\d+ frames elided\.\.\.|exit status \d|SIG[A-Z]+: |PC=0x|signal arrived during|(?:r[a-z0-9]{1,3}|rip|rflags|[cfg]s)\s+0x|\s|[\w./*()\-]+\(.*\)$|$)/;
+const FATAL_START = /^(?:panic: |fatal error: |SIG(?:QUIT|ABRT|SEGV|BUS|ILL|TRAP): )/;
 const MAX_CONTINUATION = 40;
+
+/** `systemctl status` header lines (pasted along with the journal lines that follow it). */
+const STATUS_UNIT = /^[●○×*↻] \S+\.(?:service|scope|socket|timer)(?: - |$)/;
+const STATUS_KEY = /^\s+(?:Loaded|Active|Drop-In|Docs|Process|Main PID|Tasks|Memory|CPU|CGroup|TriggeredBy|Status|IP|IO|Invocation|Mem peak|Notify|Trigger|Triggers):\s/;
+/** Notices journalctl and systemctl print around the entries. */
+const NOTICE = /^(?:Hint: Some lines were ellipsized|Warning: (?:The unit file|Journal file .* is truncated|Journal has been rotated)|Hint: You are currently not seeing messages from other users|No journal files were found)/;
 
 export interface ParseContext {
   source: string;
@@ -26,20 +43,49 @@ export interface ParseContext {
   now: Date;
 }
 
+type ContMode = 0 /* none */ | 1 /* fatal: stack lines */ | 2 /* open key=< block */;
+
 /** Mutable per-source parsing state. */
 export class RecordParser {
   format?: JournalFormat;
   private last?: LogRecord;
-  private lastWasFatal = false;
+  /** Last record written by a kubelet-family process, and what may follow it. */
+  private lastKubelet?: LogRecord;
+  private mode: ContMode = 0;
+  private blockKey = '';
+  private blockLines: string[] = [];
+  /** Set by decorate() when the record's message ends inside a `key=<` block. */
+  private openedBlock?: string;
+  /** Column where the last prefixed line's message started (journalctl indents continuations to it). */
+  private width = 0;
+  private inStatusHeader = false;
   private year: number;
   private lastMonth = 0;
+  private bootId?: string;
+  private bootChanged = false;
   constructor(private readonly ctx: ParseContext) {
     this.year = ctx.now.getUTCFullYear();
   }
 
   /**
+   * No continuation can attach to the last record (no fatal dump, open `key=<` block or status header
+   * pending). The fast scan (engine/scan-journal.ts) skips unremarkable lines only while this holds.
+   */
+  get idle(): boolean {
+    return this.mode === 0 && !this.inStatusHeader;
+  }
+
+  /** True once after a json/export entry carried a different `_BOOT_ID` than the one before. */
+  takeBoot(): boolean {
+    const b = this.bootChanged;
+    this.bootChanged = false;
+    return b;
+  }
+
+  /**
    * Parse one physical text line. Returns the new record, or undefined when the line was a
-   * marker, an annotation, blank, or attached to the previous record as a continuation.
+   * marker, an annotation, blank, a `systemctl status` header line, or attached to an earlier
+   * record as a continuation.
    */
   parseLine(raw: string, lineNo: number): LogRecord | undefined {
     let line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw; // CRLF
@@ -49,138 +95,238 @@ export class RecordParser {
       truncatedByUs = true;
     }
     if (line.length === 0) {
-      if (this.last && this.lastWasFatal) this.attach(line, lineNo);
+      if (this.inStatusHeader) this.inStatusHeader = false;
+      else if (this.last && this.mode === 1 && this.last === this.lastKubelet) this.attach(this.last, '', lineNo);
       return undefined;
     }
-    const c0 = line.charCodeAt(0);
-    if (c0 === 45 /* - */ && line.startsWith('-- ')) return undefined; // -- Boot ... --, -- No entries --
+    let c0 = line.charCodeAt(0);
+    if (c0 === 0x1e /* RS: json-seq */) {
+      line = line.slice(1);
+      c0 = line.charCodeAt(0);
+    }
+    if (c0 === 45 /* - */ && line.startsWith('-- ') && line.endsWith(' --')) return undefined; // -- Boot ... --, -- No entries --
     if (c0 === 35 /* # */ && ANNOTATION.test(line)) return undefined;
-    if (c0 === 123 /* { */) {
-      const rec = this.parseJsonLine(line, lineNo);
-      if (rec) {
-        this.decorate(rec);
-        return this.remember(rec, truncatedByUs);
+    if (this.inStatusHeader) {
+      // header lines are indented or tree-drawn; the first prefixed journal line ends the header
+      if (c0 === 32 || c0 === 9 || c0 > 0x2500 || !parsePrefix(line)) return undefined;
+      this.inStatusHeader = false;
+    }
+    if (c0 > 127 || c0 === 42 /* * */) {
+      if (STATUS_UNIT.test(line)) {
+        this.inStatusHeader = true;
+        return undefined;
       }
     }
-    // journalctl indents continuation lines of a multi-line MESSAGE under the message column
-    if ((c0 === 32 || c0 === 9) && this.last && this.format && this.format !== 'cat') {
-      this.attach(line.trim(), lineNo);
-      return undefined;
+    if ((c0 === 72 /* H */ || c0 === 87 /* W */ || c0 === 78) && NOTICE.test(line)) return undefined;
+    if (c0 === 123 /* { */ || (c0 === 100 && line.startsWith('data: {'))) {
+      const rec = this.parseJsonLine(c0 === 100 ? line.slice(6) : line, lineNo);
+      if (rec) return this.entry(rec, truncatedByUs);
+    }
+    if (c0 === 32 || c0 === 9) {
+      // ja_JP/ko_KR month names are space-padded (` 8月 15 …`): a prefix, not an indented line
+      const c1 = line.charCodeAt(1);
+      const prefixed = c0 === 32 && c1 >= 48 && c1 <= 57 ? parsePrefix(line) : undefined;
+      if (prefixed) return this.prefixed(prefixed, line, lineNo, truncatedByUs);
+      if (this.last) {
+        // journalctl indents the continuation lines of a multi-line MESSAGE under the message column;
+        // `-o cat` prints them bare (stack frames `\t/path/file.go:12 +0x1f`, block lines `\tvalue`, ` >`).
+        if (this.format && this.format !== 'cat' && this.format !== 'json' && this.format !== 'kubelet-json') {
+          const strip = Math.min(this.width, leadingSpaces(line));
+          this.attach(this.last, line.slice(strip), lineNo);
+        } else this.attach(this.last, line, lineNo);
+        return undefined;
+      }
+      if (STATUS_KEY.test(line)) {
+        this.inStatusHeader = true; // a status paste without its `●` line
+        return undefined;
+      }
     }
     const prefix = parsePrefix(line);
-    let message: string;
-    let rec: LogRecord;
-    if (prefix) {
-      if (!this.format || this.format === 'cat') this.format = prefix.format;
-      message = prefix.message.includes('#011') ? prefix.message.replace(/#011/g, '\t') : prefix.message; // rsyslog escapes TAB
-      const isKubelet = KUBELET_PROCESS.test(prefix.process);
-      const isSystemd = !isKubelet && /^systemd$|^init$/.test(prefix.process) && SYSTEMD_ABOUT_KUBELET.test(message);
-      rec = {
-        source: this.ctx.source,
-        line: lineNo,
-        timeText: prefix.timeText,
-        time: prefix.time ?? this.inferTime(prefix.month, prefix.day, prefix.clock),
-        host: prefix.host,
-        process: prefix.process,
-        pid: prefix.pid,
-        message,
-        fromKubelet: isKubelet,
-        fromSystemd: isSystemd,
-      };
-      if (isKubelet && this.isContinuation(message, rec.pid)) {
-        this.attach(message, lineNo);
-        return undefined;
-      }
-    } else {
-      if (!this.format) this.format = 'cat';
-      message = line;
-      const isSystemd = SYSTEMD_ABOUT_KUBELET.test(message) && !parseKlog(message);
-      if (!isSystemd && this.isContinuation(message, undefined)) {
-        this.attach(message, lineNo);
-        return undefined;
-      }
-      rec = { source: this.ctx.source, line: lineNo, message, fromKubelet: !isSystemd, fromSystemd: isSystemd };
+    if (prefix) return this.prefixed(prefix, line, lineNo, truncatedByUs);
+    // no prefix: `-o cat`, a raw kubelet log file (klog lines), or kubelet JSON logging
+    if (!this.format) this.format = 'cat';
+    const isSystemd = !isKlogStart(line) && SYSTEMD_ABOUT_KUBELET.test(line);
+    if (!isSystemd && this.continues(line, undefined)) {
+      this.attach(this.lastKubelet!, line, lineNo);
+      return undefined;
+    }
+    const rec: LogRecord = { source: this.ctx.source, line: lineNo, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
+    this.decorate(rec);
+    return this.remember(rec, truncatedByUs);
+  }
+
+  private prefixed(prefix: NonNullable<ReturnType<typeof parsePrefix>>, line: string, lineNo: number, truncatedByUs: boolean): LogRecord | undefined {
+    if (!this.format || this.format === 'cat') this.format = prefix.format;
+    // journalctl prints `ident[pid]:` whenever the entry has a PID; rsyslog files often do not
+    else if (this.format === 'short' && prefix.pid === undefined && prefix.process !== 'kernel') this.format = 'syslog';
+    this.width = prefix.width;
+    let message = prefix.message;
+    if (message.includes('#0')) message = message.replace(/#011/g, '\t').replace(/#012/g, '\n'); // rsyslog escapes TAB and LF
+    const isKubelet = KUBELET_PROCESS.test(prefix.process);
+    const isSystemd = !isKubelet && (prefix.process === 'systemd' || prefix.process === 'init') && SYSTEMD_ABOUT_KUBELET.test(message);
+    if (isKubelet && this.continues(message, prefix.pid)) {
+      this.attach(this.lastKubelet!, message, lineNo);
+      return undefined;
+    }
+    const rec: LogRecord = {
+      source: this.ctx.source,
+      line: lineNo,
+      timeText: prefix.timeText.charCodeAt(0) === 32 ? prefix.timeText.trimStart() : prefix.timeText,
+      time: prefix.time ?? this.inferTime(prefix.month, prefix.day, prefix.clock),
+      host: prefix.host,
+      process: prefix.process,
+      pid: prefix.pid,
+      message,
+      fromKubelet: isKubelet,
+      fromSystemd: isSystemd,
+    };
+    this.decorate(rec);
+    return this.remember(rec, truncatedByUs);
+  }
+
+  /**
+   * A record built elsewhere (export entries): decorate and remember it. Returns undefined when the
+   * entry continues the previous kubelet entry (one stack line or block line per journal entry).
+   */
+  accept(rec: LogRecord): LogRecord | undefined {
+    const boot = (rec as EntryRecord)[BOOT];
+    if (boot !== undefined) {
+      if (this.bootId !== undefined && boot !== this.bootId) this.bootChanged = true;
+      this.bootId = boot;
+      delete (rec as EntryRecord)[BOOT];
+    }
+    return this.entry(rec, false);
+  }
+
+  /** A whole journal entry (json/export): attach it as a continuation, or decorate and keep it. */
+  private entry(rec: LogRecord, truncatedByUs: boolean): LogRecord | undefined {
+    if (rec.fromKubelet && rec.process !== undefined && this.continues(rec.message, rec.pid)) {
+      for (const l of rec.message.split('\n')) this.attach(this.lastKubelet!, l, rec.line);
+      return undefined;
     }
     this.decorate(rec);
     return this.remember(rec, truncatedByUs);
   }
 
-  /** A record built elsewhere (json/export entries): decorate and remember it. */
-  accept(rec: LogRecord): LogRecord {
-    this.decorate(rec);
-    return this.remember(rec, false);
-  }
-
   private remember(rec: LogRecord, truncatedByUs: boolean): LogRecord {
     if (truncatedByUs) rec.truncated = true;
-    else if (rec.message.endsWith('…') || /\.\.\.$/.test(rec.message) && rec.message.length > 60) rec.truncated = true;
+    else if (rec.message.charCodeAt(rec.message.length - 1) === 0x2026 /* … */) rec.truncated = true;
     this.last = rec;
-    this.lastWasFatal = rec.level === 'F' || rec.message.startsWith('panic: ');
+    if (rec.fromKubelet) {
+      this.lastKubelet = rec;
+      if (this.openedBlock !== undefined) {
+        this.mode = 2;
+        this.blockKey = this.openedBlock;
+        this.blockLines = [];
+      } else this.mode = rec.level === 'F' || FATAL_START.test(rec.message) ? 1 : 0;
+    } else if (rec.fromSystemd) this.mode = 0;
+    this.openedBlock = undefined;
     return rec;
   }
 
-  private isContinuation(message: string, pid: number | undefined): boolean {
-    if (!this.last || !this.lastWasFatal) return false;
-    if (pid !== undefined && this.last.pid !== undefined && pid !== this.last.pid) return false;
-    if (parseKlog(message)) return false;
+  /** Whether a kubelet line (prefix already removed) continues the last kubelet record. */
+  private continues(message: string, pid: number | undefined): boolean {
+    const last = this.lastKubelet;
+    if (!last || this.mode === 0) return false;
+    if (pid !== undefined && last.pid !== undefined && pid !== last.pid) {
+      this.mode = 0;
+      return false;
+    }
+    // klog indents a block's lines with a tab and closes it with ` >`
+    if (this.mode === 2) return message.charCodeAt(0) === 9 || message.charCodeAt(0) === 32;
+    if (isKlogStart(message)) return false;
     return STACK_LINE.test(message);
   }
 
-  private attach(text: string, lineNo: number): void {
-    const last = this.last!;
-    last.endLine = lineNo;
-    const cont = (last.continuation ??= []);
+  private attach(rec: LogRecord, text: string, lineNo: number): void {
+    rec.endLine = lineNo;
+    const cont = (rec.continuation ??= []);
     if (cont.length < MAX_CONTINUATION) cont.push(text);
+    if (this.mode === 2 && rec === this.lastKubelet) {
+      if (text.trim() === '>') {
+        rec.fields![this.blockKey] = blockValue(this.blockLines.join('\n'));
+        this.blockLines = [];
+        this.mode = 0;
+      } else if (this.blockLines.length < MAX_CONTINUATION) this.blockLines.push(text);
+    }
   }
 
-  /** Split the klog header and structured fields out of rec.message. */
+  /** Split the klog header, structured fields and continuation lines out of rec.message. */
   private decorate(rec: LogRecord): void {
-    if (rec.message.charCodeAt(0) === 123 /* { */ && rec.message.includes('"msg"')) {
+    let msg = rec.message;
+    const c = msg.charCodeAt(0);
+    if (c === 123 /* { */ && msg.includes('"msg"')) {
       // kubelet JSON logging inside a journal entry
       try {
-        const obj = JSON.parse(rec.message) as Record<string, unknown>;
-        const j = kubeletJsonToRecord(obj, rec.source, rec.line);
-        rec.level = j.level;
-        rec.caller = j.caller;
-        rec.message = j.message;
-        rec.fields = j.fields;
-        rec.fromKubelet = rec.fromKubelet || !rec.process;
-        return;
+        const obj = JSON.parse(msg) as Record<string, unknown>;
+        if (obj && typeof obj === 'object' && 'msg' in obj) {
+          const j = kubeletJsonToRecord(obj, rec.source, rec.line);
+          rec.level = j.level;
+          rec.caller = j.caller;
+          rec.message = j.message;
+          rec.fields = j.fields;
+          if (!rec.timeText) {
+            rec.timeText = j.timeText;
+            rec.time = j.time;
+          }
+          rec.fromKubelet = rec.fromKubelet || !rec.process;
+          return;
+        }
       } catch {
         /* not JSON after all: treat as text */
       }
     }
-    const k = parseKlog(rec.message);
+    const k = parseKlog(msg);
     if (k) {
       rec.level = k.level;
       rec.caller = k.caller;
-      rec.message = k.rest;
+      msg = k.rest;
       if (rec.pid === undefined) rec.pid = k.threadId; // klog's "threadid" is the PID
       if (!rec.timeText) {
         rec.timeText = `${String(k.month).padStart(2, '0')}${String(k.day).padStart(2, '0')} ${k.clock}`;
         rec.time = this.inferTime(k.month, k.day, k.clock);
       }
       if (!rec.process) rec.fromKubelet = true;
-    } else if (rec.message.startsWith('time="') && /\blevel=\w+/.test(rec.message)) {
-      // logrus wrappers (k0s, k3s agents) carry the klog line in msg="..."
-      const f = parseLogfmt(rec.message);
-      if (f.msg) {
+    } else if (c === 116 /* t */ && msg.startsWith('time="') && msg.includes('level=')) {
+      // logrus wrappers (k3s, k0s) carry the kubelet's klog line in msg="..."; k0s adds component=kubelet
+      const f = parseLogfmt(msg);
+      if (f.msg !== undefined) {
         const inner = parseKlog(f.msg);
         rec.fields = f;
         if (inner) {
           rec.level = inner.level;
           rec.caller = inner.caller;
-          rec.message = inner.rest;
+          msg = inner.rest;
         } else {
-          rec.message = f.msg;
+          msg = f.msg;
           rec.level = logrusLevel(f.level);
         }
+        if (f.component !== undefined && rec.fromKubelet && !/kubelet/i.test(f.component)) rec.fromKubelet = false;
+        if (!rec.timeText && f.time) {
+          rec.timeText = f.time;
+          const t = Date.parse(f.time.includes('T') ? f.time : f.time.replace(' ', 'T') + 'Z');
+          if (!Number.isNaN(t)) rec.time = t;
+        }
+        if (!rec.process) rec.fromKubelet = f.component === undefined || /kubelet/i.test(f.component);
       }
     }
-    if (rec.message.charCodeAt(0) === 34) {
-      const f = parseStructured(rec.message);
-      if (f) rec.fields = { ...rec.fields, ...f };
+    if (msg.charCodeAt(0) === 34 /* " */) {
+      const s = parseStructuredText(msg);
+      if (s) {
+        rec.fields = rec.fields ? { ...rec.fields, ...s.fields } : s.fields;
+        if (s.unterminated) rec.truncated = true;
+        if (s.openBlock !== undefined) this.openedBlock = s.openBlock;
+      }
     }
+    const nl = msg.indexOf('\n');
+    if (nl >= 0) {
+      // a multi-line MESSAGE (json, export, rsyslog #012): the first line is the message
+      const rest = msg.slice(nl + 1).split('\n');
+      if (rest[rest.length - 1] === '') rest.pop();
+      rec.continuation = rest.length > MAX_CONTINUATION ? rest.slice(0, MAX_CONTINUATION) : rest;
+      msg = msg.slice(0, nl);
+    }
+    rec.message = msg;
   }
 
   /** `journalctl -o json` lines and kubelet JSON logging (`--logging-format=json`). */
@@ -194,10 +340,17 @@ export class RecordParser {
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
     if ('MESSAGE' in obj || '__CURSOR' in obj || '__REALTIME_TIMESTAMP' in obj) {
       if (!this.format || this.format === 'cat') this.format = 'json';
-      return journalEntryToRecord(obj, this.ctx.source, lineNo);
+      const rec = journalEntryToRecord(obj, this.ctx.source, lineNo);
+      const boot = fieldText(obj._BOOT_ID);
+      if (boot !== undefined) {
+        if (this.bootId !== undefined && boot !== this.bootId) this.bootChanged = true;
+        this.bootId = boot;
+      }
+      delete (rec as EntryRecord)[BOOT];
+      return rec;
     }
     if ('msg' in obj && ('ts' in obj || 'caller' in obj)) {
-      if (!this.format) this.format = 'kubelet-json';
+      if (!this.format || this.format === 'cat') this.format = 'kubelet-json';
       return kubeletJsonToRecord(obj, this.ctx.source, lineNo);
     }
     return undefined;
@@ -213,10 +366,22 @@ export class RecordParser {
     } catch {
       text = m[2]!;
     }
-    const rec: LogRecord = { source: this.ctx.source, line: lineNo, message: text, truncated: true, fromKubelet: true, fromSystemd: false };
+    const ident = /"SYSLOG_IDENTIFIER":"([^"]*)"/.exec(line)?.[1];
+    const pid = /"_PID":"(\d+)"/.exec(line)?.[1];
+    const rec: LogRecord = {
+      source: this.ctx.source,
+      line: lineNo,
+      message: text,
+      truncated: true,
+      process: ident,
+      pid: pid ? Number(pid) : undefined,
+      fromKubelet: ident === undefined || KUBELET_PROCESS.test(ident),
+      fromSystemd: false,
+    };
     if (m[1] === 'msg') {
       rec.message = JSON.stringify(text);
-      rec.level = /"err":/.test(line) ? 'E' : 'I';
+      rec.fields = { msg: text };
+      rec.level = /"err":/.test(line) || !/"v":/.test(line) ? 'E' : 'I';
     }
     return rec;
   }
@@ -229,9 +394,31 @@ export class RecordParser {
     if (this.lastMonth === 0) this.year = month > nowMonth ? this.ctx.now.getUTCFullYear() - 1 : this.ctx.now.getUTCFullYear();
     else if (month < this.lastMonth - 6) this.year++;
     this.lastMonth = month;
-    const t = Date.parse(`${this.year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${clock}Z`);
+    const t = Date.UTC(this.year, month - 1, day) + clockMs(clock);
     return Number.isNaN(t) ? undefined : t;
   }
+}
+
+function clockMs(clock: string): number {
+  const h = Number(clock.slice(0, 2));
+  const m = Number(clock.slice(3, 5));
+  const s = Number(clock.slice(6, 8));
+  const frac = clock.length > 9 ? Number(`0${clock.slice(8)}`) : 0;
+  return ((h * 60 + m) * 60 + s) * 1000 + Math.floor(frac * 1000);
+}
+
+function leadingSpaces(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** A klog header at the start of the text (cheap check before the regex). */
+function isKlogStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return false;
+  const d = s.charCodeAt(1);
+  return d >= 48 && d <= 57 && parseKlog(s) !== undefined;
 }
 
 function logrusLevel(level: string | undefined): KlogLevel | undefined {
@@ -246,6 +433,7 @@ function logrusLevel(level: string | undefined): KlogLevel | undefined {
       return 'W';
     case 'info':
     case 'debug':
+    case 'trace':
       return 'I';
     default:
       return undefined;
@@ -255,10 +443,10 @@ function logrusLevel(level: string | undefined): KlogLevel | undefined {
 /** logfmt: key=value key="quoted value". */
 export function parseLogfmt(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /([\w.\-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  const re = /([\w.\-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/gs;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
-    out[m[1]!] = m[2] !== undefined ? m[2].replace(/\\(.)/g, (_s, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch)) : m[3]!;
+    out[m[1]!] = m[2] !== undefined ? (m[2].includes('\\') ? m[2].replace(/\\(.)/gs, (_s, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch)) : m[2]) : m[3]!;
   }
   return out;
 }
@@ -269,11 +457,23 @@ function fieldText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) {
-    if (v.length > 0 && v.every((x) => typeof x === 'number')) return Buffer.from(v as number[]).toString('utf8');
-    const first = v.find((x) => x !== null && x !== undefined);
-    return fieldText(first);
+    if (v.length > 0 && typeof v[0] === 'number' && v.every((x) => typeof x === 'number')) return Buffer.from(v as number[]).toString('utf8');
+    for (const x of v) {
+      const t = fieldText(x);
+      if (t !== undefined) return t;
+    }
   }
   return undefined;
+}
+
+const BOOT = Symbol('bootId');
+type EntryRecord = LogRecord & { [BOOT]?: string };
+
+/** `__REALTIME_TIMESTAMP` (µs) → ISO text with microseconds. */
+function isoMicros(us: string): string {
+  const ms = Math.floor(Number(us) / 1000);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 23)}${us.slice(-3)}Z`;
 }
 
 /** Build a record from a journal entry's fields (json or export format). */
@@ -282,14 +482,17 @@ export function journalEntryToRecord(obj: Record<string, unknown>, source: strin
   const process = fieldText(obj.SYSLOG_IDENTIFIER) ?? fieldText(obj._COMM);
   const pidText = fieldText(obj._PID) ?? fieldText(obj.SYSLOG_PID);
   const rt = fieldText(obj.__REALTIME_TIMESTAMP);
-  const time = rt && /^\d+$/.test(rt) ? Math.floor(Number(rt) / 1000) : undefined;
-  const unit = fieldText(obj.UNIT) ?? fieldText(obj._SYSTEMD_UNIT) ?? '';
-  const isKubelet = (process !== undefined && KUBELET_PROCESS.test(process)) || /^kubelet/.test(fieldText(obj._SYSTEMD_UNIT) ?? '');
-  const isSystemd = !isKubelet && (process === 'systemd' || fieldText(obj._PID) === '1') && (/kubelet/.test(unit) || SYSTEMD_ABOUT_KUBELET.test(message ?? ''));
-  const rec: LogRecord = {
+  const valid = rt !== undefined && /^\d{4,}$/.test(rt);
+  const time = valid ? Math.floor(Number(rt) / 1000) : undefined;
+  const sysUnit = fieldText(obj._SYSTEMD_UNIT) ?? '';
+  const unit = fieldText(obj.UNIT) ?? fieldText(obj.USER_UNIT) ?? sysUnit;
+  const isKubelet = (process !== undefined && KUBELET_PROCESS.test(process)) || (process !== 'systemd' && KUBELET_UNIT.test(sysUnit));
+  const isSystemd =
+    !isKubelet && (process === 'systemd' || fieldText(obj._PID) === '1') && (KUBELET_UNIT.test(unit) || SYSTEMD_ABOUT_KUBELET.test(message ?? ''));
+  const rec: EntryRecord = {
     source,
     line: lineNo,
-    timeText: time !== undefined ? new Date(time).toISOString() : undefined,
+    timeText: valid ? isoMicros(rt) : undefined,
     time,
     host: fieldText(obj._HOSTNAME),
     process,
@@ -298,42 +501,44 @@ export function journalEntryToRecord(obj: Record<string, unknown>, source: strin
     fromKubelet: isKubelet,
     fromSystemd: isSystemd,
   };
-  if (message === undefined) {
-    rec.truncated = true; // journalctl -o json prints null for MESSAGE > 4096 bytes without --all
-    rec.message = '';
-  }
-  const lines = rec.message.split('\n');
-  if (lines.length > 1) {
-    rec.message = lines[0]!;
-    rec.continuation = lines.slice(1, 1 + MAX_CONTINUATION);
-  }
+  // journalctl -o json prints null for a MESSAGE over 4096 bytes without --all
+  if (obj.MESSAGE === null || (Array.isArray(obj.MESSAGE) && obj.MESSAGE.length > 0 && message === undefined)) rec.truncated = true;
+  const boot = fieldText(obj._BOOT_ID);
+  if (boot !== undefined) rec[BOOT] = boot;
   return rec;
 }
 
 /** kubelet `--logging-format=json`: ts (epoch ms float), caller, msg, v (info only), err, key/values. */
 export function kubeletJsonToRecord(obj: Record<string, unknown>, source: string, lineNo: number): LogRecord {
   const msg = typeof obj.msg === 'string' ? obj.msg : String(obj.msg ?? '');
-  const err = obj.err === undefined ? undefined : String(obj.err);
+  const err = obj.err === undefined ? undefined : typeof obj.err === 'string' ? obj.err : JSON.stringify(obj.err);
   const fields: Record<string, string> = { msg };
   if (err !== undefined) fields.err = err;
   // Render like klog's structured text so one pattern serves both forms.
   let message = JSON.stringify(msg);
   if (err !== undefined) message += ` err=${JSON.stringify(err)}`;
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
     if (k === 'ts' || k === 'caller' || k === 'msg' || k === 'v' || k === 'err' || k === 'logger' || k === 'level') continue;
+    const v = obj[k];
     const s = typeof v === 'string' ? v : JSON.stringify(v);
     fields[k] = s;
     message += ` ${k}=${JSON.stringify(s)}`;
   }
-  const ts = typeof obj.ts === 'number' ? obj.ts : Number(obj.ts);
-  const level: KlogLevel = err !== undefined || (obj.v === undefined && obj.level === undefined) ? 'E' : obj.level === 'warning' ? 'W' : 'I';
+  if (typeof obj.v === 'number') fields.v = String(obj.v);
+  let ts = typeof obj.ts === 'number' ? obj.ts : Number(obj.ts);
+  if (!Number.isFinite(ts) && typeof obj.ts === 'string') ts = Date.parse(obj.ts);
+  // errors have no `v`; zap's own level field (older component-base) may say so too
+  const lv = typeof obj.level === 'string' ? obj.level.toLowerCase() : undefined;
+  const level: KlogLevel =
+    err !== undefined || lv === 'error' ? 'E' : lv === 'fatal' || lv === 'panic' ? 'F' : lv === 'warn' || lv === 'warning' ? 'W' : obj.v === undefined && lv === undefined ? 'E' : 'I';
+  const caller = typeof obj.caller === 'string' ? obj.caller : undefined;
   return {
     source,
     line: lineNo,
     timeText: Number.isFinite(ts) ? new Date(ts).toISOString() : undefined,
     time: Number.isFinite(ts) ? Math.floor(ts) : undefined,
     level,
-    caller: typeof obj.caller === 'string' ? obj.caller.replace(/^.*\//, '') : undefined,
+    caller: caller ? caller.slice(caller.lastIndexOf('/') + 1) : undefined,
     message,
     fields,
     fromKubelet: true,

@@ -1,0 +1,69 @@
+// F11: the kubelet's cgroupDriver differs from the runtime's (containerd runc SystemdCgroup, CRI-O
+// cgroup_manager, Docker native.cgroupdriver). dockershim refused to start on it; with remote
+// runtimes pods fail to start (runc: `expected cgroupsPath to be of format "slice:prefix:name"`).
+
+import { defineRule } from '../src/rules/model.js';
+import { parseVersion } from '../src/rules/model.js';
+import type { Citation } from '../src/types.js';
+
+export default defineRule({
+  id: 'cgroup-driver-mismatch',
+  title: "The kubelet's cgroup driver differs from the container runtime's",
+  severity: 'error',
+  category: 'runtime',
+  evidence: ['journal', 'runtime'],
+  priority: 8,
+  match: {
+    journal: [
+      // dockershim (~v1.6 - v1.23): printf and structured (`\"` unescaped before matching)
+      { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver: "(?<runtime>[^"]+)"', versions: '<=1.23', fatal: true },
+      // runc's systemd manager given a cgroupfs path (kubelet cgroupfs, runtime systemd), in sandbox/container errors
+      { pattern: 'expected cgroupsPath to be of format "?slice:prefix:name"? for systemd cgroups, got "(?<path>[^"]+)" instead', processes: 'any' },
+      { pattern: 'runtime returned an unknown cgroup driver (?<code>\\d+)', versions: '>=1.28' },
+    ],
+  },
+  message: 'The kubelet uses the {{kubelet|\'?\'}} cgroup driver but the container runtime uses {{runtime|\'?\'}}; pods (including static control-plane pods) cannot be created consistently.',
+  why:
+    "The kubelet and the runtime must agree on who manages pod cgroups: systemd (slices such as kubepods-burstable.slice) or cgroupfs (plain directories such as /kubepods/burstable). With dockershim the kubelet refused to start on a mismatch; with containerd/CRI-O the sandbox creation fails (runc's systemd manager rejects a cgroupfs path) or cgroups end up in two hierarchies and resource accounting breaks. Since v1.31 the kubelet adopts the runtime's driver when the runtime reports it (containerd >= 2.0, CRI-O >= 1.28).",
+  remediation: {
+    summary: 'Use the same driver on both sides: systemd on systemd hosts.',
+    steps: [
+      {
+        text: 'containerd: set SystemdCgroup under the runc options (regenerate the config if it has none), then restart containerd',
+        command:
+          "containerd config default > /etc/containerd/config.toml   # only if there is no config yet\nsed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml\nsystemctl restart containerd",
+      },
+      { text: 'CRI-O: [crio.runtime] cgroup_manager = "systemd" (and conmon_cgroup = "pod"); Docker: "exec-opts": ["native.cgroupdriver=systemd"] in /etc/docker/daemon.json' },
+      { text: 'kubelet: the same driver in the KubeletConfiguration, then restart the kubelet', command: 'cgroupDriver: {{runtime|\'systemd\'}}\n# then: systemctl restart kubelet' },
+    ],
+  },
+  references: [
+    'https://kubernetes.io/docs/setup/production-environment/container-runtimes/#cgroup-drivers',
+    'https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/configure-cgroup-driver/',
+    'https://kubernetes.io/blog/2024/08/21/cri-cgroup-driver-lookup-now-beta/',
+  ],
+  check({ evidence, hits }) {
+    const rt = evidence.runtime;
+    const s = rt?.settings;
+    if (rt?.driver && s && s.from === 'kubeletConfig' && rt.driver.value !== s.cgroupDriver) {
+      const v = s.kubeletVersion ? parseVersion(s.kubeletVersion) : undefined;
+      const adopts = rt.runtimeReportsDriver && (!v || v[0] > 1 || v[1] >= 31);
+      if (!adopts) {
+        const citations: Citation[] = [s.cites.cgroupDriver, rt.driver.cite];
+        return {
+          evidence: citations,
+          current: true,
+          vars: { kubelet: s.cgroupDriver, runtime: rt.driver.value },
+          message: `The kubelet uses the ${s.cgroupDriver} cgroup driver but ${rt.driver.runtime} uses ${rt.driver.value}${rt.driver.default ? ' (its default: not set in its config)' : ''}; ${hits.count ? 'pod sandboxes fail as the journal shows' : 'pod sandboxes fail or cgroups end up split between two managers'}.`,
+        };
+      }
+    }
+    if (hits.count > 0) {
+      const vars: Record<string, string> = {};
+      if (!hits.captures.kubelet && hits.captures.path) Object.assign(vars, { kubelet: 'cgroupfs', runtime: 'systemd' });
+      return { evidence: [], vars };
+    }
+    if (rt && s?.from === 'defaults') return { skip: `no journal match, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
+    return undefined;
+  },
+});

@@ -1,0 +1,48 @@
+// authentication.x509.clientCAFile (--client-ca-file) names a file that is missing or holds no
+// certificate: the kubelet refuses to start ("failed to construct kubelet dependencies").
+
+import { settingCitation } from '../src/collectors/kubelet-config.js';
+import { defineRule, type CheckResult } from '../src/rules/model.js';
+
+export default defineRule({
+  id: 'client-ca-file-invalid',
+  title: "The kubelet's client CA file is missing or unreadable",
+  severity: 'error',
+  category: 'certificates',
+  evidence: ['kubeletConfig', 'kubeconfig', 'journal'],
+  priority: 15,
+  explains: ['kubelet-dependencies-failed', 'node-not-found'],
+  match: {
+    journal: [
+      // F15: failed to construct kubelet dependencies: unable to load client CA file <path>: <why>
+      { pattern: 'unable to load client CA file (?<file>[^:\\s"]+): (?<reason>[^"]+)', fatal: true },
+    ],
+  },
+  message: 'The kubelet cannot load its client CA file {{file|\'(authentication.x509.clientCAFile)\'}}: {{reason|\'see the cited lines\'}}.',
+  why:
+    'The kubelet verifies client certificates presented to its :10250 API (the API server\'s kubelet client certificate for logs/exec/port-forward, metrics scrapers) against authentication.x509.clientCAFile. It loads the file at start-up; if it is missing or holds no PEM certificate the kubelet exits with "failed to construct kubelet dependencies".',
+  remediation: {
+    summary: 'Point clientCAFile at the cluster CA certificate (kubeadm: /etc/kubernetes/pki/ca.crt) and make sure the file is there.',
+    steps: [
+      { text: 'Check the file', command: "openssl x509 -noout -subject -in {{file|'/etc/kubernetes/pki/ca.crt'}}" },
+      { text: 'kubeadm worker: the CA is in the kubelet kubeconfig; write it out', command: "kubectl config view --raw --kubeconfig /etc/kubernetes/kubelet.conf -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > /etc/kubernetes/pki/ca.crt" },
+      { text: 'Restart the kubelet', command: 'systemctl restart kubelet' },
+    ],
+  },
+  references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
+  check(ctx): CheckResult {
+    const ca = ctx.evidence.kubeconfig?.clientCA;
+    const setting = ctx.evidence.kubeletConfig?.settings.clientCAFile;
+    if (ca?.problem && (!ca.found || !ca.certs.length)) {
+      return {
+        message: `The kubelet's client CA file ${ca.display} ${ca.found ? `holds no usable certificate (${ca.problem})` : 'does not exist'}; the kubelet exits at start-up.`,
+        vars: { file: ca.path },
+        evidence: [settingCitation(ca.setting), { kind: ca.found ? 'file' : 'absent', source: ca.display, text: ca.problem }],
+        current: true,
+      };
+    }
+    if (ctx.hits.count > 0) return { evidence: setting ? [settingCitation(setting)] : [] };
+    if (!setting) return undefined;
+    return undefined;
+  },
+});

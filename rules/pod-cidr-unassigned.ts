@@ -1,0 +1,78 @@
+// F4: the Node has no spec.podCIDR while the CNI (flannel, kubenet, host-local with usePodCidr) needs one.
+// kube-controller-manager assigns it only with --allocate-node-cidrs=true --cluster-cidr=...
+
+import { settingCitation } from '../src/collectors/kubelet-config.js';
+import { defineRule, type CheckResult } from '../src/rules/model.js';
+import type { Citation } from '../src/types.js';
+
+export default defineRule({
+  id: 'pod-cidr-unassigned',
+  title: 'The node has no pod CIDR but its network plugin needs one',
+  severity: 'error',
+  category: 'network',
+  evidence: ['node', 'kubeletConfig', 'cni', 'journal'],
+  priority: 12,
+  match: {
+    journal: [
+      // flannel (runs as a pod or as a flanneld unit): `Error registering network: failed to acquire lease: node "X" pod cidr not assigned`
+      { pattern: 'node "?(?<node>[^"\\s]+)"? pod cidr not assigned', processes: 'any' },
+      // dockershim kubenet (≤ v1.23)
+      { pattern: 'kubenet does not have netConfig\\. This is most likely due to lack of PodCIDR', versions: '<1.24' },
+    ],
+  },
+  message: 'Node {{node|\'?\'}} has no spec.podCIDR, so its network plugin cannot start and pods get no network.',
+  why:
+    'flannel (kube-subnet-mgr), kubenet and CNI configs using host-local IPAM with usePodCidr take the node\'s subnet from the Node object\'s spec.podCIDR. kube-controller-manager fills it only when started with --allocate-node-cidrs=true and a --cluster-cidr (kubeadm: `kubeadm init --pod-network-cidr`). The podCIDR field of the KubeletConfiguration does not help: the kubelet uses it only in standalone mode.',
+  remediation: {
+    summary: 'Let kube-controller-manager allocate node CIDRs from a cluster CIDR that matches the CNI configuration.',
+    steps: [
+      { text: 'See which nodes have a pod CIDR', command: "kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR" },
+      { text: 'Enable CIDR allocation in kube-controller-manager (kubeadm: /etc/kubernetes/manifests/kube-controller-manager.yaml); the cluster CIDR must match flannel\'s net-conf.json "Network"', command: '--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16' },
+      { text: 'Nodes registered before the change get a CIDR once the controller runs; restart the CNI pod (or flanneld) on this node afterwards', command: 'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName={{node|\'NODE\'}}' },
+    ],
+  },
+  references: [
+    'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/',
+    'https://kubernetes.io/docs/concepts/cluster-administration/networking/',
+    'https://github.com/flannel-io/flannel/blob/master/Documentation/troubleshooting.md',
+  ],
+  check(ctx): CheckResult {
+    const node = ctx.evidence.node;
+    const kc = ctx.evidence.kubeletConfig;
+    const h = ctx.hits;
+    const cniText = (() => {
+      try {
+        return JSON.stringify(ctx.evidence.cni ?? {}).toLowerCase();
+      } catch {
+        return '';
+      }
+    })();
+    const needs: string[] = [];
+    if (h.byPattern[0]) needs.push('flannel reports "pod cidr not assigned"');
+    if (h.byPattern[1]) needs.push('kubenet reports lack of PodCIDR');
+    if (kc?.settings.networkPlugin?.value === 'kubenet') needs.push('--network-plugin=kubenet');
+    if (/flannel/.test(cniText)) needs.push('the CNI configuration is flannel');
+    else if (/usepodcidr/.test(cniText)) needs.push('the CNI configuration uses host-local IPAM with usePodCidr');
+    if (node && Object.keys(node.annotations).some((a) => a.startsWith('flannel.alpha.coreos.com/'))) needs.push('the node carries flannel annotations');
+    if (!node) {
+      if (h.count > 0) return { evidence: [] };
+      return { skip: 'needs the Node object (--node FILE or --api) to read spec.podCIDR' };
+    }
+    if (node.podCIDR) {
+      // assigned now: a journal complaint is from before the assignment
+      return h.count > 0 ? { evidence: [{ kind: 'node', source: node.source, field: 'spec.podCIDR', value: node.podCIDR, text: `spec.podCIDR: ${node.podCIDR} (assigned now)` }], current: false } : undefined;
+    }
+    if (!needs.length) return undefined; // CNIs with their own IPAM (Calico, Cilium, ...) do not need it
+    const cites: Citation[] = [{ kind: 'node', source: node.source, field: 'spec.podCIDR', value: '', text: `Node ${node.name}: spec.podCIDR is empty (podCIDRs: [])` }];
+    const ready = node.conditions.find((c) => c.type === 'Ready');
+    if (ready && ready.status !== 'True') cites.push({ kind: 'node', source: node.source, field: 'status.conditions[Ready]', value: ready.status, text: `Ready=${ready.status} ${ready.reason ?? ''}: ${ready.message ?? ''}`.trim() });
+    const kubeletCidr = kc?.settings.podCIDR;
+    if (kubeletCidr) cites.push(settingCitation(kubeletCidr, 'used by the kubelet only in standalone mode; flannel reads the Node object'));
+    return {
+      message: `Node ${node.name} has no spec.podCIDR while ${needs.join(' and ')}: kube-controller-manager is not allocating node CIDRs (--allocate-node-cidrs=true --cluster-cidr=...).`,
+      vars: { node: node.name },
+      evidence: cites,
+      current: true,
+    };
+  },
+});

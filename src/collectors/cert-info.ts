@@ -1,0 +1,184 @@
+// Certificates and keys as facts, never as material: subject, issuer, validity, SANs, fingerprints,
+// whether a key matches a certificate and whether a certificate chains to a CA bundle.
+//
+// Parsing uses node:crypto's X509Certificate rather than node-forge: the kubelet's rotated client
+// certificates are ECDSA P-256, which node-forge cannot read ("OID is not RSA"). Key material is parsed
+// in memory only to compare it with a certificate and is never put into evidence.
+
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+
+export interface CertInfo {
+  /** Where the certificate was read (display path, or `<kubeconfig>: client-certificate-data`). */
+  source: string;
+  /** Position in a PEM bundle (0-based). */
+  index: number;
+  subject: string;
+  cn?: string;
+  orgs: string[];
+  issuer: string;
+  issuerCN?: string;
+  notBefore: string;
+  notAfter: string;
+  sans: string[];
+  serial: string;
+  fingerprint256: string;
+  isCA: boolean;
+  selfSigned: boolean;
+  keyType?: string;
+}
+
+export interface PemBlocks {
+  certs: { info: CertInfo; x509: X509Certificate }[];
+  /** Private key blocks (kept in memory for comparisons; never exported). */
+  keys: KeyObject[];
+  /** Problems, said plainly (which block, what is wrong). */
+  problems: string[];
+  /** Other block types seen (e.g. CERTIFICATE REQUEST). */
+  others: string[];
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+function field(dn: string, key: string): string[] {
+  return dn
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(`${key}=`))
+    .map((l) => l.slice(key.length + 1));
+}
+
+/** One-line subject like `O=system:nodes, CN=system:node:k8s-node1`. */
+export function oneLine(dn: string): string {
+  return dn.split('\n').map((l) => l.trim()).filter(Boolean).join(', ');
+}
+
+export function certInfo(x: X509Certificate, source: string, index: number): CertInfo {
+  const subject = oneLine(x.subject);
+  const issuer = oneLine(x.issuer);
+  const sans = (x.subjectAltName ?? '')
+    .split(/,\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  let keyType: string | undefined;
+  try {
+    const k = x.publicKey;
+    keyType = k.asymmetricKeyType === 'ec' ? `ECDSA ${k.asymmetricKeyDetails?.namedCurve ?? ''}`.trim() : k.asymmetricKeyType === 'rsa' ? `RSA ${k.asymmetricKeyDetails?.modulusLength ?? ''}`.trim() : k.asymmetricKeyType;
+  } catch {
+    keyType = undefined;
+  }
+  return {
+    source,
+    index,
+    subject,
+    cn: field(x.subject, 'CN')[0],
+    orgs: field(x.subject, 'O'),
+    issuer,
+    issuerCN: field(x.issuer, 'CN')[0],
+    notBefore: new Date(x.validFrom).toISOString(),
+    notAfter: new Date(x.validTo).toISOString(),
+    sans,
+    serial: x.serialNumber,
+    fingerprint256: x.fingerprint256,
+    isCA: x.ca,
+    selfSigned: x.subject === x.issuer && safe(() => x.verify(x.publicKey)) === true,
+    keyType,
+  };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse every PEM block of `text` (certificates and private keys). `source` names it in messages. */
+export function parsePem(text: string, source: string): PemBlocks {
+  const out: PemBlocks = { certs: [], keys: [], problems: [], others: [] };
+  let m: RegExpExecArray | null;
+  let n = 0;
+  BLOCK.lastIndex = 0;
+  while ((m = BLOCK.exec(text))) {
+    const type = m[1]!;
+    const line = text.slice(0, m.index).split('\n').length;
+    n++;
+    const body = m[2]!.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
+      out.problems.push(`${source}: line ${line}: ${type} block is not valid base64`);
+      continue;
+    }
+    if (type === 'CERTIFICATE') {
+      try {
+        const x = new X509Certificate(m[0]);
+        out.certs.push({ info: certInfo(x, source, out.certs.length), x509: x });
+      } catch (e) {
+        out.problems.push(`${source}: line ${line}: CERTIFICATE block cannot be parsed (${(e as Error).message})`);
+      }
+    } else if (/PRIVATE KEY$/.test(type)) {
+      try {
+        out.keys.push(createPrivateKey(m[0]));
+      } catch (e) {
+        out.problems.push(`${source}: line ${line}: ${type} block cannot be parsed (${(e as Error).message.split('\n')[0]})`);
+      }
+    } else out.others.push(type);
+  }
+  if (n === 0) {
+    const t = text.trim();
+    out.problems.push(t === '' ? `${source}: file is empty` : `${source}: no PEM block (-----BEGIN ...-----) found`);
+  }
+  return out;
+}
+
+/** Decode a kubeconfig `*-data` field (base64 of PEM). */
+export function decodeData(data: string, source: string): { ok: true; text: string } | { ok: false; reason: string } {
+  const clean = data.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return { ok: false, reason: `${source}: not valid base64` };
+  const text = Buffer.from(clean, 'base64').toString('utf8');
+  if (!text.includes('-----BEGIN')) return { ok: false, reason: `${source}: decodes to something that is not PEM` };
+  return { ok: true, text };
+}
+
+/** Whether the private key belongs to the certificate. */
+export function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `cert` chains to one of `cas` (directly, or through intermediates also in `pool`). */
+export function chainsTo(cert: X509Certificate, cas: X509Certificate[], pool: X509Certificate[] = []): boolean {
+  let cur = cert;
+  for (let depth = 0; depth < 8; depth++) {
+    for (const ca of cas) if (safe(() => cur.checkIssued(ca) && cur.verify(ca.publicKey))) return true;
+    const next = pool.find((p) => p !== cur && safe(() => cur.checkIssued(p) && cur.verify(p.publicKey)));
+    if (!next) return false;
+    cur = next;
+  }
+  return false;
+}
+
+/** Days from `now` to the certificate's notAfter (negative when expired). */
+export function daysLeft(info: Pick<CertInfo, 'notAfter'>, now: Date): number {
+  return Math.floor((Date.parse(info.notAfter) - now.getTime()) / 86_400_000);
+}
+
+/** A short human description: `CN=system:node:a, O=system:nodes (issuer CN=kubernetes, valid 2026-01-01 → 2027-01-01)`. */
+export function describeCert(c: CertInfo): string {
+  return `${c.subject} (issuer ${c.issuer}; valid ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)})`;
+}
+
+/** A citation for a certificate (subject, issuer, dates — never key material). */
+export function certCitation(c: CertInfo, field = 'subject', note?: string): import('../types.js').Citation {
+  const value = field === 'issuer' ? c.issuer : field === 'notAfter' ? c.notAfter : c.subject;
+  return {
+    kind: 'certificate',
+    source: c.source,
+    text: `${field === 'subject' ? '' : `subject ${c.subject}; `}${field === 'issuer' ? '' : `issuer ${c.issuer}; `}valid ${c.notBefore} → ${c.notAfter}${c.sans.length ? `; SAN ${c.sans.join(', ')}` : ''}`,
+    field,
+    value,
+    ...(note ? { note } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+// One CNI network configuration file, checked the way libcni loads it: `.conflist` needs `name`
+// and `plugins[]` (each with `type`), `.conf`/`.json` needs `type`; every file should carry
+// `cniVersion`. JSON syntax errors are reported at file:line:column.
+
+import type { Citation } from '../types.js';
+import { parseJsonAt } from './cni-json.js';
+
+export const CNI_EXTENSIONS = ['.conf', '.conflist', '.json'];
+
+export interface CniFile {
+  /** Shown path (relative to --root for a captured tree). */
+  path: string;
+  name: string;
+  kind: 'conflist' | 'conf';
+  /** Parsed and complete enough for libcni to load it. */
+  valid: boolean;
+  /** JSON syntax error, if any. */
+  syntax?: { line: number; column: number; message: string; text: string };
+  cniVersion?: string;
+  networkName?: string;
+  /** Plugin types in order (conflist `plugins[].type`, conf `type`). */
+  types: string[];
+  /** What is wrong with it (missing keys, bad types), said plainly. */
+  problems: string[];
+  /** Citation for the problem (syntax error line, or the file). */
+  cite: Citation;
+}
+
+function findLine(text: string, key: string): { line: number; text: string } | undefined {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.includes(`"${key}"`));
+  return i >= 0 ? { line: i + 1, text: lines[i]!.trim() } : undefined;
+}
+
+export function checkCniFile(path: string, text: string): CniFile {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const kind: CniFile['kind'] = name.endsWith('.conflist') ? 'conflist' : 'conf';
+  const base: CniFile = { path, name, kind, valid: false, types: [], problems: [], cite: { kind: 'file', source: path, text: name } };
+  if (text.trim() === '') {
+    base.problems.push('the file is empty');
+    base.cite = { kind: 'file', source: path, line: 1, text: '(empty file)' };
+    return base;
+  }
+  const j = parseJsonAt(text);
+  if (!j.ok) {
+    base.syntax = { line: j.line, column: j.column, message: j.message, text: j.text };
+    base.problems.push(`invalid JSON at line ${j.line}, column ${j.column}: ${j.message}`);
+    base.cite = { kind: 'file', source: path, line: j.line, text: j.text.trim() || '(end of file)', note: `JSON syntax error, column ${j.column}: ${j.message}` };
+    return base;
+  }
+  const v = j.value;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    base.problems.push('not a JSON object');
+    base.cite = { kind: 'file', source: path, line: 1, text: text.split('\n')[0]!.trim() };
+    return base;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.cniVersion === 'string' && o.cniVersion) base.cniVersion = o.cniVersion;
+  else base.problems.push(o.cniVersion === undefined ? 'no "cniVersion"' : '"cniVersion" is not a string');
+  if (typeof o.name === 'string') base.networkName = o.name;
+  // libcni treats a .conf/.json holding `plugins` as a list too (ConfListFromFile is tried for both in newer versions)
+  const isList = kind === 'conflist' || Array.isArray(o.plugins);
+  if (isList) {
+    if (typeof o.name !== 'string' || !o.name) base.problems.push('no "name" (a conflist needs one)');
+    if (!Array.isArray(o.plugins)) base.problems.push(`no "plugins" list`);
+    else if (o.plugins.length === 0) base.problems.push('"plugins" is empty');
+    else
+      (o.plugins as unknown[]).forEach((p, i) => {
+        const t = p && typeof p === 'object' ? (p as Record<string, unknown>).type : undefined;
+        if (typeof t === 'string' && t) base.types.push(t);
+        else base.problems.push(`plugins[${i}] has no "type"`);
+      });
+  } else if (typeof o.type === 'string' && o.type) base.types.push(o.type);
+  else base.problems.push('no "type"');
+  base.valid = base.problems.length === 0;
+  if (!base.valid) {
+    const at = findLine(text, base.problems.some((p) => p.includes('cniVersion')) ? 'name' : 'plugins') ?? { line: 1, text: text.split('\n')[0]!.trim() };
+    base.cite = { kind: 'file', source: path, line: at.line, text: at.text, note: base.problems.join('; ') };
+  } else {
+    const at = findLine(text, 'cniVersion');
+    base.cite = { kind: 'file', source: path, line: at?.line, text: at?.text ?? name, note: `network ${base.networkName ?? '?'}: ${base.types.join(', ')}` };
+  }
+  return base;
+}

@@ -1,0 +1,348 @@
+// Follow mode: `journalctl -fu kubelet | kubelet-doctor scan --follow`, `--follow --journal FILE`
+// (tail -f), or `--follow` alone on a node (runs `journalctl -f` itself). Lines are fed through the
+// same JournalScanner as a scan, which keeps only bounded aggregates; the diagnosis is redone on a
+// short debounce after a match and on a slow tick while lines flow, never per line. Node evidence
+// is collected once at the start.
+
+import { spawn } from 'node:child_process';
+import { promises as fsp, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Chalk } from 'chalk';
+import { collectEvidence, type CollectOptions } from './collectors/index.js';
+import { diagnose, verdict, type Availability } from './engine/diagnose.js';
+import { compileMatcher } from './engine/matcher.js';
+import { JournalScanner } from './engine/scan-journal.js';
+import type { EvidenceKind, JournalEvidence } from './evidence.js';
+import { fileInput, journalctlArgs, type JournalInput } from './journal/read.js';
+import { stdinIsPiped, type ScanOptions } from './scan.js';
+import type { Finding, Report, Severity, SourceInfo } from './types.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface FindingChange {
+  key: string;
+  finding: Finding;
+  kind: 'new' | 'more';
+  /** New matches since the last update ('more'), or the finding's count ('new'). */
+  delta: number;
+}
+
+export interface FollowStatus {
+  source: string;
+  records: number;
+  ended: boolean;
+  endReason?: string;
+}
+
+export interface FollowInput {
+  input: JournalInput;
+  /** Stop reading (kill journalctl, stop tailing, close stdin). */
+  stop(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `tail -F` of a file: read to the end, then wait for more; reopen when the file is rotated or truncated. */
+export function tailInput(path: string, pollMs = 250): FollowInput {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let fh = await fsp.open(path, 'r');
+    let pos = 0;
+    const buf = Buffer.alloc(1 << 20);
+    try {
+      while (!stopped) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead > 0) {
+          pos += bytesRead;
+          yield Buffer.from(buf.subarray(0, bytesRead));
+          continue;
+        }
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, pollMs);
+        });
+        const [cur, now] = [await fh.stat(), (() => { try { return statSync(path); } catch { return undefined; } })()];
+        if (now && (now.ino !== cur.ino || now.size < pos)) {
+          await fh.close();
+          fh = await fsp.open(path, 'r');
+          pos = 0;
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  return {
+    input: { name: path, note: `followed ${path} (read to the end, then new lines as they are written)`, open: () => Readable.from(chunks(), { objectMode: false }) },
+    stop: () => {
+      stopped = true;
+      wake?.();
+    },
+  };
+}
+
+/** `journalctl -u kubelet -o json --all --no-pager --follow`, as a child we can stop. */
+export function journalctlFollowInput(o: { since?: string; boot?: string | boolean }): FollowInput {
+  const args = journalctlArgs({ since: o.since, boot: o.boot, follow: true });
+  let child: ReturnType<typeof spawn> | undefined;
+  return {
+    input: {
+      name: 'journalctl',
+      note: `ran: journalctl ${args.join(' ')}`,
+      open: () => {
+        child = spawn('journalctl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          if (stderr.length < 4096) stderr += d.toString();
+        });
+        const out = child.stdout!;
+        child.on('error', (err) => out.destroy(new Error(`cannot run journalctl: ${err.message}`)));
+        child.on('close', (code) => {
+          if (code) out.destroy(new Error(`journalctl exited ${code}: ${stderr.trim()}`));
+        });
+        return out;
+      },
+    },
+    stop: () => {
+      child?.kill('SIGTERM');
+    },
+  };
+}
+
+/** What to follow: a piped stdin, the one --journal given (a file is tailed), or journalctl -f. */
+export function followInput(o: ScanOptions): FollowInput {
+  const journals = o.journals ?? [];
+  if (journals.length > 1) throw new Error('--follow reads one journal: give one --journal, pipe it in, or none to run journalctl -f');
+  if (journals[0] === '-' || (!journals.length && stdinIsPiped())) {
+    const input = fileInput('-');
+    return { input, stop: () => process.stdin.destroy() };
+  }
+  if (journals[0]) return tailInput(journals[0]);
+  if (o.root) throw new Error('--follow with --root needs the journal to follow: --journal FILE or a pipe');
+  return journalctlFollowInput({ since: o.since, boot: o.boot });
+}
+
+export interface FollowerOptions {
+  scan: ScanOptions;
+  input: FollowInput;
+  /** Wait this long after a match before diagnosing again (default 150 ms). */
+  debounceMs?: number;
+  /** Diagnose again at least this often while lines arrive (default 1000 ms). */
+  tickMs?: number;
+  onUpdate?: (report: Report, changes: FindingChange[], status: FollowStatus) => void;
+}
+
+function findingKey(f: Finding, seen: Map<string, number>): string {
+  const n = seen.get(f.ruleId) ?? 0;
+  seen.set(f.ruleId, n + 1);
+  return `${f.ruleId}#${n}`;
+}
+
+export class Follower {
+  readonly status: FollowStatus;
+  private readonly scanner: JournalScanner;
+  private readonly rules: ScanOptions['rules'];
+  private readonly kinds: Set<EvidenceKind>;
+  private nodeEvidence = new Map<EvidenceKind, Availability>();
+  private nodeSources: SourceInfo[] = [];
+  private collected = false;
+  private debounce?: NodeJS.Timeout;
+  private ticker?: NodeJS.Timeout;
+  private lastRecords = -1;
+  private counts = new Map<string, number>();
+  private last?: Report;
+
+  constructor(private readonly o: FollowerOptions) {
+    const ignore = new Set(o.scan.ignore ?? []);
+    this.rules = o.scan.rules.filter((r) => !ignore.has(r.id));
+    this.kinds = new Set(this.rules.flatMap((r) => r.evidence));
+    const matcher = compileMatcher(this.rules.filter((r) => r.match?.journal?.length));
+    this.scanner = new JournalScanner(matcher, { now: o.scan.now ?? new Date(), citeLimit: o.scan.citeLimit, onHit: () => this.schedule() });
+    this.status = { source: o.input.input.name, records: 0, ended: false };
+  }
+
+  private schedule(): void {
+    this.debounce ??= setTimeout(() => {
+      this.debounce = undefined;
+      this.update();
+    }, this.o.debounceMs ?? 150);
+  }
+
+  /** Diagnose what has been read so far and tell the listener what changed. */
+  update(): Report {
+    const report = this.snapshot();
+    this.lastRecords = this.scanner.records;
+    const changes: FindingChange[] = [];
+    const seen = new Map<string, number>();
+    for (const f of report.findings) {
+      const key = findingKey(f, seen);
+      const before = this.counts.get(key);
+      if (before === undefined) changes.push({ key, finding: f, kind: 'new', delta: f.count });
+      else if (f.count > before) changes.push({ key, finding: f, kind: 'more', delta: f.count - before });
+      this.counts.set(key, f.count);
+    }
+    this.last = report;
+    this.o.onUpdate?.(report, changes, { ...this.status });
+    return report;
+  }
+
+  /** The report for everything read so far. */
+  snapshot(): Report {
+    const now = this.o.scan.now ?? new Date();
+    const res = this.scanner.result();
+    this.status.records = res.records;
+    const evidence = new Map(this.nodeEvidence);
+    let jv: JournalEvidence | undefined;
+    if (this.kinds.has('journal')) {
+      if (res.records === 0) evidence.set('journal', { ok: false, reason: `journal: no log records yet from ${this.status.source}` });
+      else {
+        jv = res.evidence;
+        evidence.set('journal', { ok: true, value: jv });
+      }
+    }
+    for (const k of this.kinds) if (k !== 'journal' && !evidence.has(k)) evidence.set(k, { ok: false, reason: `${k}: still being collected` });
+    const nodeValue = (evidence.get('node') as { ok: true; value: { name?: string; kubeletVersion?: string } } | undefined)?.value;
+    const kubeletVersion = this.o.scan.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeValue?.kubeletVersion;
+    const { findings, skipped, rulesRun } = diagnose({ rules: this.rules, evidence, hits: res.hits, now, kubeletVersion });
+    const runs = jv?.runs ?? [];
+    const failedRuns = runs.filter((r) => r.exit && !/^0\b|^0\/|^success$/.test(r.exit.status));
+    const maxCounter = Math.max(0, ...runs.map((r) => r.restartCounter ?? 0));
+    const crashLoop =
+      failedRuns.length >= 3 || maxCounter >= 3
+        ? { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failedRuns[failedRuns.length - 1]?.exit?.status }
+        : undefined;
+    const sources = res.evidence.sources.map((s) => ({ ...s, records: s.records || res.records, problems: [...s.problems] }));
+    const report: Report = {
+      version: 1,
+      tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
+      generatedAt: now.toISOString(),
+      verdict: '',
+      node: { name: jv?.facts.nodeName ?? nodeValue?.name ?? jv?.facts.hostnames[0], kubeletVersion },
+      sources: [...sources, ...this.nodeSources],
+      runs,
+      crashLoop,
+      findings,
+      skipped,
+      rulesRun,
+      stats: { bytes: res.bytes, lines: res.lines, records: res.records, ms: { read: 0, parse: 0, match: 0, collect: 0, diagnose: 0, total: 0 } },
+    };
+    report.verdict = verdict(report);
+    // The scanner keeps mutating its aggregates; hand out a copy that stays as it was.
+    return structuredClone(report);
+  }
+
+  /** Read until the input ends or stop() is called; resolves with the final report. */
+  async run(): Promise<Report> {
+    const collect = (async () => {
+      const opts: CollectOptions = {
+        root: this.o.scan.root ?? '/',
+        live: !this.o.scan.root,
+        now: this.o.scan.now ?? new Date(),
+        kubeconfig: this.o.scan.kubeconfig,
+        nodeFile: this.o.scan.nodeFile,
+        useApi: this.o.scan.useApi ?? !this.o.scan.root,
+        hostnameOverride: this.o.scan.hostnameOverride,
+        kubeletVersion: this.o.scan.kubeletVersion,
+      };
+      const c = await collectEvidence([...this.kinds], opts);
+      this.nodeEvidence = c.evidence;
+      this.nodeSources = c.sources;
+      this.collected = true;
+      this.update();
+    })();
+    this.ticker = setInterval(() => {
+      if (this.scanner.records !== this.lastRecords) this.update();
+    }, this.o.tickMs ?? 1000);
+    this.update();
+    try {
+      if (this.kinds.has('journal')) await this.scanner.scan(this.o.input.input);
+      await collect;
+    } finally {
+      clearInterval(this.ticker);
+      if (this.debounce) clearTimeout(this.debounce);
+      this.debounce = undefined;
+    }
+    if (!this.status.ended) {
+      this.status.ended = true;
+      const problem = this.scanner.sources[0]?.problems.find((p) => /^read stopped early|^cannot open/.test(p));
+      this.status.endReason ??= problem ?? 'end of input';
+    }
+    return this.update();
+  }
+
+  stop(reason = 'stopped'): void {
+    if (this.status.ended) return;
+    this.status.ended = true;
+    this.status.endReason = reason;
+    this.o.input.stop();
+  }
+
+  get lastReport(): Report | undefined {
+    return this.last;
+  }
+
+  get collectorsDone(): boolean {
+    return this.collected;
+  }
+}
+
+const SEV: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
+
+/** One line of text for a finding that just appeared (off-TTY follow output). */
+export function findingLine(f: Finding, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const sev = (f.severity === 'error' ? c.red.bold : f.severity === 'warning' ? c.yellow.bold : c.cyan)(SEV[f.severity]);
+  const cite = f.evidence[0];
+  const at = cite ? ` (${cite.source}${cite.line !== undefined ? `:${cite.line}` : ''})` : '';
+  const when = f.lastSeen ?? f.firstSeen ?? new Date().toISOString();
+  const tags = [f.causedExit ? 'made the kubelet exit' : '', !f.current ? 'earlier run' : '', f.benign ? 'benign' : '', f.explainedBy ? `explained by ${f.explainedBy}` : ''].filter(Boolean);
+  return `${c.dim(when)} ${sev} ${c.bold(f.title)} ${c.dim(`[${f.ruleId}]`)}${tags.length ? ` ${c.dim(`(${tags.join(', ')})`)}` : ''} — ${f.message}${c.dim(at)}`;
+}
+
+export interface RunFollowOptions {
+  scan: ScanOptions;
+  /** Show the TUI (stdout is a terminal, not CI, no --format). */
+  tui: boolean;
+  /** text: a line per new finding; json: an object per line (NDJSON); others: the document at the end. */
+  format: string;
+  color: boolean;
+  /** Whole-document output at the end (sarif, junit, markdown, or json without NDJSON). */
+  renderAtEnd?: (r: Report) => string;
+  write?: (s: string) => void;
+  writeErr?: (s: string) => void;
+}
+
+/** The CLI's follow mode; returns the final report (for --output and the exit code). */
+export async function runFollow(o: RunFollowOptions): Promise<Report> {
+  const fi = followInput(o.scan);
+  if (o.tui) {
+    const { runTuiFollow } = await import('./tui/run.js');
+    return runTuiFollow({ scan: o.scan, input: fi, color: o.color });
+  }
+  const write = o.write ?? ((s: string) => void process.stdout.write(s));
+  const writeErr = o.writeErr ?? ((s: string) => void process.stderr.write(s));
+  const lines = o.format === 'text' || o.format === 'json';
+  const follower = new Follower({
+    scan: o.scan,
+    input: fi,
+    onUpdate: (_r, changes) => {
+      for (const ch of changes) {
+        if (ch.kind !== 'new') continue;
+        if (o.format === 'json') write(`${JSON.stringify({ event: 'finding', key: ch.key, detectedAt: new Date().toISOString(), ...ch.finding })}\n`);
+        else (lines ? write : writeErr)(`${findingLine(ch.finding, o.color && lines)}\n`);
+      }
+    },
+  });
+  const onSignal = () => follower.stop('interrupted');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const report = await follower.run();
+    if (o.format === 'text') write(`${new Chalk({ level: o.color ? 1 : 0 }).dim(`follow ended (${follower.status.endReason}) after ${follower.status.records} records.`)} Verdict: ${report.verdict}\n`);
+    else if (!lines && o.renderAtEnd) write(o.renderAtEnd(report));
+    return report;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
