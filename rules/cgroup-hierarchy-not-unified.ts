@@ -23,7 +23,7 @@ export default defineRule({
       // W `failed to get the kubelet's cgroup: ….  Kubelet system container metrics may be missing.` (<= v1.20),
       // I `"Failed to get the kubelet's cgroup. …" err="cpu and memory …"` (v1.21+),
       // E `"Failed to find cgroups of kubelet" err="cpu and memory …"`, and the runtime's variant
-      { pattern: 'cpu and memory cgroup hierarchy not unified\\.\\s+cpu: (?<cpu>\\S*), memory: (?<memory>[^\\s"]+)' },
+      { pattern: "^(?!.*failed to run Kubelet: failed to get the kubelet's cgroup: cpu and memory).*?cpu and memory cgroup hierarchy not unified\\.\\s+cpu: (?<cpu>\\S*), memory: (?<memory>[^\\s\"]+)" },
     ],
   },
   message:

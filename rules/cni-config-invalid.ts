@@ -19,7 +19,7 @@ export default defineRule({
       // dockershim / ocicni (W): `Error loading CNI config list file /etc/cni/net.d/x.conflist: …`
       { pattern: 'Error loading CNI config (?:list )?file (?<file>[^\\s:"]+):? ?(?<err>[^\\n"]{0,200})', processes: 'any' },
       // libcni's own errors, wherever they are wrapped
-      { pattern: 'error parsing configuration(?: list)?: (?<err>[^\\n"]{1,200})', processes: 'any' },
+      { pattern: '^(?!.*(?:failed to load CNI config|Error loading CNI config)).*?error parsing configuration(?: list)?: (?<err>[^\\n"]{1,200})', processes: 'any' },
     ],
   },
   message: 'CNI config {{file|\'in the conf dir\'}} cannot be loaded: {{err|\'see the cited line\'}}.',

@@ -19,14 +19,13 @@ export default defineRule({
       // dockershim cni.go (W): `Unable to update cni config: no networks found in /etc/cni/net.d` (older: `No networks found in`)
       { pattern: 'no networks found in (?<dir>[^\\s"]+)', versions: '<=1.23' },
       // containerd (go-cni): `Network plugin returns error: cni plugin not initialized`, `no network config found in <dir>`
-      { pattern: 'no network config found in (?<dir>[^\\s:"]+)', processes: 'any' },
-      { pattern: 'cni plugin not initialized', processes: 'any' },
+      { pattern: '(?:no network config found in (?<dir>[^\\s:"]+)|cni plugin not initialized)', processes: 'any' },
       // CRI-O (ocicni): `No CNI configuration file in <dir>. Has your network provider started?` (lower-case at HEAD)
       { pattern: 'No CNI configuration file in (?<dir>\\S+?)\\.?(?:\\s|"|$)', processes: 'any' },
       // containerd at start: `failed to load cni during init, please check CRI plugin status …`
       { pattern: 'failed to load cni during init', processes: 'any' },
-      // the generic reason (every wording carries it)
-      { pattern: 'NetworkReady=false reason:NetworkPluginNotReady' },
+      // the generic reason, when none of the wordings above is in the line (each line counts once)
+      { pattern: 'NetworkReady=false reason:NetworkPluginNotReady message:(?!.*(?:cni config uninitialized|cni plugin not initialized|no CNI configuration file|no network config found|no networks found))' },
     ],
   },
   message: 'The container runtime has no CNI network configuration{{dirText|\'\'}}, so the node reports NetworkReady=false and stays NotReady; no pod network can be set up.',

@@ -23,12 +23,16 @@ export default defineRule({
       // v1.21 - v1.25
       { pattern: '"?Version from runtime service failed"?(?: err=| : |: )', versions: '1.21 - 1.25' },
       // the dial error itself, old (`Error while dialing dial unix`) and new (`Error while dialing: dial unix`) grpc-go
-      { pattern: 'Error while dialing:? dial unix:? ?(?<socket>[^\\s:"]*):? ?(?:connect: (?<cause>no such file or directory|connection refused|permission denied)|missing address)' },
-      { pattern: 'unknown service runtime\\.v1(?:alpha2)?\\.RuntimeService' },
+      // (only when not already inside one of the wrappers above, so each line counts once; grpc's own W lines are noise)
+      {
+        pattern: '^(?!.*(?:validate service connection|unable to determine runtime API version|Version from runtime service failed)).*?Error while dialing:? dial unix:? ?(?<socket>[^\\s:"]*):? ?(?:connect: (?<cause>no such file or directory|connection refused|permission denied)|missing address)',
+        minLevel: 'E',
+      },
+      { pattern: '^(?!.*validate service connection).*?unknown service runtime\\.v1(?:alpha2)?\\.RuntimeService' },
       { pattern: '(?:the containerRuntimeEndpoint was not specified or empty|container runtime endpoint address was not specified or empty)', versions: '>=1.26' },
       { pattern: 'unsupported CRI runtime: "(?<runtime>[^"]*)", only "(?<supported>[^"]*)" is currently supported', versions: '1.24 - 1.26' },
-      { pattern: 'Container runtime sanity check failed', minLevel: 'E' },
-      { pattern: 'container runtime is down', minLevel: 'E' },
+      // (a runtime that dies after start-up — `Container runtime sanity check failed`, `container runtime is down` — is
+      // runtime-down's signature, not an unreachable endpoint)
       // crictl / kubeadm preflight relay the same errors
       { pattern: '\\[ERROR CRI\\]: container runtime is not running', processes: 'any' },
     ],

@@ -17,7 +17,7 @@ export default defineRule({
       // printf `Failed to generate sandbox config for pod "x": open /run/systemd/resolve/resolv.conf: no such file or directory`,
       // structured `"Failed to generate sandbox config for pod" err="open …: no such file or directory" pod="…"`
       { pattern: 'open (?<path>/[^\\s:"]*resolv\\.conf): no such file or directory' },
-      { pattern: 'could not open resolv conf file' },
+      { pattern: 'could not open resolv conf file(?!.*resolv\\.conf: no such file or directory)' },
     ],
   },
   message: 'The kubelet builds every pod sandbox from {{path|\'its resolv.conf\'}}, which does not exist; pods cannot start.',

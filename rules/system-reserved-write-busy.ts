@@ -32,7 +32,7 @@ export default defineRule({
         versions: '<=1.21',
       },
       // the write itself, on a reserved (non-pod) cgroup, wherever it is wrapped
-      { pattern: 'write (?<file>/sys/fs/cgroup/memory/(?!kubepods)[^\\s:"]*memory\\.limit_in_bytes): device or resource busy' },
+      { pattern: '^(?!.*Reserved (?:Compressible )?Cgroup Limits on).*?write (?<file>/sys/fs/cgroup/memory/(?!kubepods)[^\\s:"]*memory\\.limit_in_bytes): device or resource busy' },
     ],
   },
   message:

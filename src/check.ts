@@ -146,6 +146,8 @@ export async function checkFixture(dir: string, rules: Rule[], cwd = process.cwd
       rules,
       journals: journalPaths,
       root: spec.root !== undefined ? join(dir, spec.root) : undefined,
+      // a journal-only fixture must never read the machine the tests run on
+      nodeState: spec.root !== undefined,
       noJournalctl: true,
       now: spec.now ? new Date(spec.now) : new Date('2026-01-01T00:00:00Z'),
       citeLimit: 100000,

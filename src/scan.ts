@@ -1,7 +1,8 @@
 // One scan end to end: pick rules, read the journal (one streaming pass), run the collectors the
 // rules need, diagnose, and assemble the Report. No output here: renderers take the Report.
 
-import { fstatSync } from 'node:fs';
+import { existsSync, fstatSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { collectEvidence, type CollectOptions } from './collectors/index.js';
 import { diagnose, verdict, type Availability } from './engine/diagnose.js';
@@ -34,6 +35,8 @@ export interface ScanOptions {
   useApi?: boolean;
   hostnameOverride?: string;
   kubeletVersion?: string;
+  /** Read node state (cgroups, config, certificates…): true, false, or undefined = decide (see nodeStateDecision). */
+  nodeState?: boolean;
   onProgress?: (source: string, lines: number) => void;
   onHit?: (ruleId: string, rec: LogRecord) => void;
 }
@@ -102,9 +105,20 @@ export async function runScan(o: ScanOptions): Promise<Report> {
     hostnameOverride: o.hostnameOverride,
     kubeletVersion: o.kubeletVersion ?? jv?.facts.kubeletVersion,
   };
-  const collected = await collectEvidence([...kinds], collectOpts);
-  for (const [k, v] of collected.evidence) evidence.set(k, v);
-  sources.push(...collected.sources);
+  const decision = nodeStateDecision(o, jv?.facts.hostnames ?? []);
+  if (decision.collect) {
+    const collected = await collectEvidence([...kinds], collectOpts);
+    for (const [k, v] of collected.evidence) evidence.set(k, v);
+    sources.push(...collected.sources);
+  } else {
+    for (const k of kinds) if (k !== 'journal') evidence.set(k, { ok: false, reason: decision.reason! });
+    if (o.nodeFile && kinds.has('node')) {
+      // a saved Node object speaks for its node wherever the doctor runs
+      const collected = await collectEvidence(['node'], { ...collectOpts, useApi: false });
+      for (const [k, v] of collected.evidence) evidence.set(k, v);
+      sources.push(...collected.sources);
+    }
+  }
   const collectMs = performance.now() - tc;
 
   // 3. diagnosis
@@ -143,6 +157,39 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   };
   report.verdict = verdict(report);
   return report;
+}
+
+/** Whether this machine looks like a Kubernetes node (so its /proc, /sys and /etc are worth reading). */
+export function looksLikeNode(root = '/'): boolean {
+  if (['var/lib/kubelet', 'etc/kubernetes', 'var/lib/rancher', 'var/snap/microk8s'].some((p) => existsSync(`${root}${p}`))) return true;
+  try {
+    return readdirSync('/proc').some((d) => /^\d+$/.test(d) && /kubelet|kubelite|^k3s|^k0s/.test(safeRead(`/proc/${d}/comm`)));
+  } catch {
+    return false;
+  }
+}
+
+function safeRead(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Node state comes from a captured tree (--root) always. From this machine only when it looks like a
+ * node and the journal (if any) was written here: a journal piped in from another host must not be
+ * diagnosed with this workstation's cgroups and sysctls.
+ */
+export function nodeStateDecision(o: Pick<ScanOptions, 'root' | 'nodeState' | 'nodeFile'>, journalHosts: string[]): { collect: boolean; reason?: string } {
+  if (o.nodeState === true || o.root) return { collect: true };
+  if (o.nodeState === false) return { collect: false, reason: 'node state: not read (journal-only scan; use --root DIR for a captured tree)' };
+  const here = hostname();
+  if (journalHosts.length && !journalHosts.some((h) => h === here || h.split('.')[0] === here.split('.')[0]))
+    return { collect: false, reason: `node state: not read — the journal is from ${journalHosts[0]}, this machine is ${here} (run on that node, or pass --root with a capture of it)` };
+  if (!looksLikeNode()) return { collect: false, reason: `node state: not read — ${here} does not look like a Kubernetes node (no /var/lib/kubelet, /etc/kubernetes or kubelet process); use --root DIR for a captured tree` };
+  return { collect: true };
 }
 
 function nodeKubeletVersion(evidence: Map<EvidenceKind, Availability>): string | undefined {

@@ -153,26 +153,40 @@ describe('fast scan = reference scan', () => {
     '● kubelet.service - kubelet: The Kubernetes Node Agent',
     '     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)',
     `Nov 20 03:10:00.000020 node-a kubelet[1569]: I1120 03:10:00.000020    1569 kubelet.go:2440] "long" v="${'x'.repeat(70000)}"`,
+    'Nov 20 03:10:00.000021 node-a kubelet[1569]: F1120 03:10:00.000021    1569 server.go:300] boom',
+    'Nov 20 03:10:00.000022 node-a kubelet[1569]: goroutine 1 [running]:',
+    'Nov 20 03:10:00.000023 node-a kubelet[1569]: main.main()',
+    'Nov 20 03:10:00.000024 node-a kubelet[1569]: I1120 03:10:00.000024    1569 kubelet.go:2440] "SyncLoop UPDATE" source="api" pods=["a/b"]',
+    'Nov 20 03:10:00.000025 node-a kubelet[1569]: I1120 03:10:00.000025    1569 kubelet.go:2440] "Some value" v=<',
+    'Nov 20 03:10:00.000026 node-a kubelet[1569]: \tline of the block',
+    'Nov 20 03:10:00.000027 node-a kubelet[1569]: E1120 03:10:00.000027    1569 kubelet.go:2440] "SyncLoop" x="y" unterminated="abc',
+    '{"_PID":"1569","SYSLOG_IDENTIFIER":"kubelet","_BOOT_ID":"040806019dcca8c51255994f8ef917d1","MESSAGE":"F1120 03:00:00.020535    1569 server.go:484] boom","__REALTIME_TIMESTAMP":"1763607600020540"}',
+    '{"_PID":"1569","SYSLOG_IDENTIFIER":"kubelet","_BOOT_ID":"040806019dcca8c51255994f8ef917d1","MESSAGE":"goroutine 1 [running]:","__REALTIME_TIMESTAMP":"1763607600020541"}',
+    '{"_PID":"1569","SYSLOG_IDENTIFIER":"kubelet","_BOOT_ID":"ffff06019dcca8c51255994f8ef917d1","MESSAGE":"I1120 03:00:00.020535    1569 server.go:484] \\"x\\"","__REALTIME_TIMESTAMP":"1763607600020542"}',
+    '    1569 kubelet.go:2440] not a klog start',
+    'W1120 03:10:00.000028    1569 kubelet.go:2440] "ends in a block" v=<',
   ];
 
   for (const format of ['short-precise', 'json', 'cat'])
     it(`on mutated generated journals (${format})`, async () => {
       const base = (journalText({ format, variant: 'broken', seed: 3, lines: 400, restartEvery: 150 }) as string).split('\n');
+      // the special lines speak for the journal's own kubelet PID, so that they can be confused with its lines
+      const pid = /kubelet\[(\d+)\]|"_PID":"(\d{2,})"|^[IWE]\d{4} \S+ +(\d+) /m.exec(base.join('\n'))!.slice(1).find(Boolean)!;
+      const nasty = NASTY.map((l) => l.replaceAll('1569', pid));
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.tuple(fc.nat(base.length), fc.nat(NASTY.length - 1), fc.boolean()), { maxLength: 12 }),
+          fc.array(fc.tuple(fc.nat(base.length), fc.nat(nasty.length - 1), fc.boolean()), { maxLength: 12 }),
           fc.array(fc.integer({ min: 1, max: 5000 }), { maxLength: 4 }),
           async (edits, chunks) => {
             const lines = [...base];
-            for (const [at, which, replace] of edits) lines.splice(at, replace ? 1 : 0, NASTY[which]!);
-            const buf = Buffer.from(lines.join('\n'), 'latin1').length && Buffer.from(lines.join('\n').replace(/[\xfe\xff]/g, (c) => c), 'utf8');
-            // invalid UTF-8 bytes: write 0xff 0xfe raw
-            const raw = Buffer.from(buf.toString('utf8').replace(/\u00ff\u00fe/g, '\u0001\u0002'), 'utf8');
+            for (const [at, which, replace] of edits) lines.splice(at, replace ? 1 : 0, nasty[which]!);
+            // `\xff\xfe` in the special lines stands for those two raw (invalid UTF-8) bytes
+            const raw = Buffer.from(lines.join('\n').replace(/\u00ff\u00fe/g, '\u0001\u0002'), 'utf8');
             for (let i = 0; i + 1 < raw.length; i++) if (raw[i] === 1 && raw[i + 1] === 2) ((raw[i] = 0xff), (raw[i + 1] = 0xfe));
             await same(raw, chunks);
           },
         ),
-        { numRuns: 40, seed: 42 },
+        { numRuns: 60, seed: 42 },
       );
     });
 

@@ -3,7 +3,7 @@
 // must name the documented failure FIRST, carry the seed's fix in its remediation, cite the line that
 // proves it, and fold the consequences that follow under it.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -87,12 +87,33 @@ function journalOf(dir: string): string {
     .join('\n');
 }
 
+/**
+ * A node tree with nothing wrong in it (only a valid bridge CNI config and its plugin binaries, as in
+ * seed 004), so only the journal speaks: this machine's /etc and /var/lib are not the seed's node, and an
+ * empty tree would itself read as "no CNI config".
+ */
+let quietRoot: string | undefined;
+function nodeTree(): string {
+  if (quietRoot) return quietRoot;
+  const root = join(scratchDir(), 'node');
+  mkdirSync(join(root, 'etc/cni/net.d'), { recursive: true });
+  mkdirSync(join(root, 'opt/cni/bin'), { recursive: true });
+  writeFileSync(
+    join(root, 'etc/cni/net.d/10-bridge.conf'),
+    `${JSON.stringify({ cniVersion: '0.4.0', name: 'bridge', type: 'bridge', bridge: 'cnio0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: '10.240.1.0/24' }]], routes: [{ dst: '0.0.0.0/0' }] } }, null, 4)}\n`,
+  );
+  for (const b of ['bridge', 'host-local', 'loopback']) {
+    writeFileSync(join(root, 'opt/cni/bin', b), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]));
+    chmodSync(join(root, 'opt/cni/bin', b), 0o755);
+  }
+  quietRoot = root;
+  return root;
+}
+
 function scan(dir: string): { code: number | null; findings: JsonFinding[]; stderr: string } {
   const now = String((parse(readFileSync(join(ROOT, 'fixtures/journal', dir, 'scenario.yaml'), 'utf8')) as { now?: string }).now ?? '');
-  // an empty node tree: only the journal speaks (this machine's /etc and /var/lib are not the seed's node)
-  const root = join(scratchDir(), 'node');
-  mkdirSync(root, { recursive: true });
-  const args = ['scan', '--format', 'json', '--no-api', '--root', root, '--fail-on', 'never'];
+  // `--journal -`: with --root the doctor does not read stdin on its own
+  const args = ['scan', '--journal', '-', '--format', 'json', '--no-api', '--root', nodeTree(), '--fail-on', 'never'];
   if (now) args.push('--now', now);
   const r = cli(args, journalOf(dir));
   let findings: JsonFinding[] = [];

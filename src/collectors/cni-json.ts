@@ -25,7 +25,7 @@ export function parseJsonAt(text: string): JsonResult {
     const pos = m ? Number(m[1]) : errorPosition(text);
     const { line, column } = lineCol(text, pos);
     const src = text.split('\n')[line - 1] ?? '';
-    const message = msg.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, '');
+    const message = msg.replace(/ in JSON at position \d+.*$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/, \.\.\."[\s\S]*$/, '');
     return { ok: false, line, column, message, text: src.replace(/\r$/, '') };
   }
 }

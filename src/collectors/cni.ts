@@ -111,7 +111,7 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   for (const e of ls.entries) {
     const p = `${dir}/${e}`;
     if (!CNI_EXTENSIONS.some((x) => e.endsWith(x))) {
-      ev.otherEntries.push(e);
+      if (!e.startsWith('.')) ev.otherEntries.push(e);
       continue;
     }
     const pr = probe(root, p);

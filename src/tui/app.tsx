@@ -68,7 +68,7 @@ function useSize(columns?: number, rows?: number): { width: number; height: numb
   }, [stdout, columns, rows]);
   const width = Math.max(40, columns ?? stdout.columns ?? 80);
   // One line short of the screen: a frame as tall as the terminal would make ink clear the whole screen each time.
-  const height = Math.max(12, (rows ?? stdout.rows ?? 24) - 1);
+  const height = Math.max(8, (rows ?? stdout.rows ?? 24) - 1);
   return { width, height };
 }
 
@@ -115,11 +115,12 @@ export function App(props: AppProps): ReactNode {
 
   const rows = useMemo(() => (report ? visibleRows(report, ui.filter, ui.severity) : []), [report, ui.filter, ui.severity]);
   const keys = rows.map((r) => r.key);
-  const header = useMemo(() => (report ? headerLines(report, width, live.follow) : []), [report, width, live.follow]);
+  const fullHeader = useMemo(() => (report ? headerLines(report, width, live.follow) : []), [report, width, live.follow]);
 
-  // Layout of the list screen: header, rule, rows, rule, preview, footer.
+  // Layout of the list screen: header, rule, rows, rule, preview, footer. Short terminals lose the preview, then header lines.
   const previewHeight = height >= 18 ? 2 : height >= 14 ? 1 : 0;
-  const listHeight = Math.max(3, height - header.length - 3 - previewHeight);
+  const header = fullHeader.slice(0, Math.max(2, height - 6 - previewHeight));
+  const listHeight = Math.max(1, height - header.length - 3 - previewHeight);
   const sel = selIndex(ui, { rows: keys, listHeight, textLines: 0, textHeight: 0 });
   const selected = rows[sel];
 
@@ -132,6 +133,9 @@ export function App(props: AppProps): ReactNode {
   }, [report, ui.view, selected, width]);
   const textHeight = height - 2;
   const screen: Screen = { rows: keys, listHeight, textLines: text.length, textHeight };
+  // The key handler may be the one bound before the last render: it reads the screen from here.
+  const screenRef = useRef(screen);
+  screenRef.current = screen;
 
   const quit = () => {
     if (quitting.current) return;
@@ -148,7 +152,7 @@ export function App(props: AppProps): ReactNode {
         if (input === 'q' || (key.ctrl && input === 'c')) quit();
         return;
       }
-      const { state, effect } = onKey(uiRef.current, toKeyPress(input, key), screen);
+      const { state, effect } = onKey(uiRef.current, toKeyPress(input, key), screenRef.current);
       if (effect && 'quit' in effect) return quit();
       if (effect && 'copyFixOf' in effect) {
         const f = rows.find((r) => r.key === effect.copyFixOf)?.finding;
