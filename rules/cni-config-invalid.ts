@@ -50,7 +50,7 @@ export default defineRule({
         evidence: citations,
         current: true,
         severity,
-        vars: { file: f.path, err: f.problems.join('; ') },
+        vars: { file: f.nodePath ?? f.path, err: f.problems.join('; ') },
         message: `${bad.map((b) => `${b.path}: ${b.problems.join('; ')}`).join(' — ')}.${blocking ? ' No valid CNI config is usable, so the network stays not ready.' : ` ${cni.selected} is used instead.`}`,
       };
     }

@@ -5,6 +5,23 @@
 import { defineRule } from '../src/rules/model.js';
 import type { Citation } from '../src/types.js';
 
+/** Rough milliseconds of a printed journal time (enough to compare two times a minute apart). */
+function approxMs(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text)) {
+    const t = Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    if (!Number.isNaN(t)) return t;
+  }
+  if (/^\d{9,11}(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const m = /(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(text);
+  if (!m) return undefined;
+  const day = Number(m[1]!.slice(-2));
+  return ((day * 24 + Number(m[2])) * 60 + Number(m[3])) * 60000 + Number(m[4]) * 1000;
+}
+
+/** The kubelet repeats "network not ready" every ~5 s while it lasts; lines that stopped a minute before the run's last line cleared. */
+const CLEARED_AFTER_MS = 60_000;
+
 export default defineRule({
   id: 'cni-config-missing',
   title: 'No CNI network configuration: the node network is not ready',
@@ -57,6 +74,16 @@ export default defineRule({
       };
     }
     if (hits.count > 0) {
+      // start-up noise: "not ready" until the network add-on writes its config, then silence
+      const j = evidence.journal;
+      const run = j?.runs[j.latestRun];
+      if (run && hits.runs.includes(j!.latestRun)) {
+        const last = approxMs(hits.lastTime);
+        const end = approxMs(run.lastTime);
+        if (last !== undefined && end !== undefined && end - last > CLEARED_AFTER_MS) {
+          if (!cni || cni.selected) return undefined;
+        }
+      }
       const vars: Record<string, string> = hits.captures.dir ? { dirText: ` in ${hits.captures.dir}` } : {};
       return { evidence: [], vars };
     }

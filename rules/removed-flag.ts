@@ -67,7 +67,8 @@ export default defineRule({
         message: `The kubelet (${verText}) is started with ${effective.map((e) => `--${e.flag} (removed in v${e.removedIn})`).join(', ')}; it stops with "unknown flag: --${(ctx.hits.captures.flag as string | undefined) ?? effective[0]!.flag}".`,
         vars: { flag: effective[0]!.flag },
         evidence: effective.map((e) => e.cite),
-        severity: ver ? ('error' as const) : ('warning' as const),
+        ...(ver ? {} : { message: `${effective.map((e) => `--${e.flag}`).join(', ')} ${effective.length === 1 ? 'was' : 'were'} removed from the kubelet (${effective.map((e) => `v${e.removedIn}`).join(', ')}); this kubelet's version is unknown (pass --kubelet-version, or a journal with its start-up lines) — if it is that new, it will not start.` }),
+        severity: ver ? ('error' as const) : ctx.hits.count > 0 ? ('error' as const) : ('info' as const),
         current: true,
       });
     }

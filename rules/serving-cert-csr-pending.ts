@@ -46,7 +46,7 @@ export default defineRule({
     const pending = (node?.csrs ?? []).filter((c) => c.state === 'Pending' && c.signerName === 'kubernetes.io/kubelet-serving' && (!name || c.node === name));
     const cites: Citation[] = [];
     if (kc && bootstrapOn) cites.push(settingCitation(kc.settings.serverTLSBootstrap));
-    if (bootstrapOn && !serving?.found) cites.push({ kind: 'absent', source: `${kc!.settings.certDir.value.replace(/^\//, '')}/kubelet-server-current.pem`, text: 'no kubelet-server-*.pem in the cert dir: no serving certificate was ever issued', field: '--cert-dir', value: kc!.settings.certDir.value });
+    if (bootstrapOn && !serving?.found && ctx.evidence.kubeconfig?.certDirCaptured !== false) cites.push({ kind: 'absent', source: `${kc!.settings.certDir.value.replace(/^\//, '')}/kubelet-server-current.pem`, text: 'no kubelet-server-*.pem in the cert dir: no serving certificate was ever issued', field: '--cert-dir', value: kc!.settings.certDir.value });
     if (pending.length) {
       cites.unshift(
         ...pending.map((c) => ({ kind: 'node' as const, source: node!.source, field: `certificatesigningrequests/${c.name}`, value: c.state, text: `${c.name}  ${c.signerName}  ${c.username}  ${c.state}${c.created ? ` since ${c.created}` : ''}` })),
@@ -60,7 +60,7 @@ export default defineRule({
     }
     if (ctx.hits.count > 0) return { evidence: cites };
     if (bootstrapOn && serving && !serving.found) return undefined;
-    if (bootstrapOn && !serving?.found && node?.csrs === undefined) {
+    if (bootstrapOn && !serving?.found && node?.csrs === undefined && ctx.evidence.kubeconfig?.certDirCaptured) {
       return {
         severity: 'warning',
         message: 'serverTLSBootstrap is on and the kubelet has no serving certificate on disk; check for a Pending kubernetes.io/kubelet-serving CSR (kubectl get csr).',

@@ -1,5 +1,5 @@
 // F5: webhook authentication/authorization is on (kubeadm configs and the v1beta1 defaults turn it on)
-// but the kubelet has no API client: no --kubeconfig / --bootstrap-kubeconfig, or files that are absent.
+// but the kubelet has no API client: neither --kubeconfig nor --bootstrap-kubeconfig (it runs "standalone").
 
 import { settingCitation } from '../src/collectors/kubelet-config.js';
 import { defineRule, type CheckResult } from '../src/rules/model.js';
@@ -51,20 +51,7 @@ export default defineRule({
         current: true,
       };
     }
-    const k = kube?.kubeconfig;
-    const b = kube?.bootstrap;
-    const kMissing = !k || !k.found;
-    const bMissing = !b || !b.found;
-    if (kMissing && bMissing) {
-      if (s.kubeconfig) cites.push({ ...settingCitation(s.kubeconfig), note: k?.problem ?? 'file not found' });
-      if (s.bootstrapKubeconfig) cites.push({ ...settingCitation(s.bootstrapKubeconfig), note: b?.problem ?? 'file not found' });
-      return {
-        message: `The kubelet has webhook ${what} on but neither its kubeconfig${s.kubeconfig ? ` (${k?.display ?? s.kubeconfig.value})` : ''} nor a bootstrap kubeconfig exists, so it has no API client.`,
-        vars: { what },
-        evidence: cites,
-        current: true,
-      };
-    }
+    // --kubeconfig given but unusable is a different failure (the kubelet does not get as far as this check)
     return ctx.hits.count > 0 ? { evidence: cites } : undefined;
   },
 });

@@ -65,9 +65,16 @@ async function digest(buf: Buffer, exhaustive: boolean, chunks: number[] = [], c
   };
 }
 
+const CUT = /record\(s\) looked cut short/;
+
 async function same(buf: Buffer, chunks: number[] = []) {
   const slow = await digest(buf, true);
   const fast = await digest(buf, false, chunks);
+  // the one documented approximation: a short line cut inside a quoted value (no literal, no ellipsis)
+  // is counted as truncated only when examined — the fast path may report fewer such records
+  const cut = (d: typeof slow) => Number(/^(\d+)/.exec(d.sources.flatMap((s) => s.problems).find((p) => CUT.test(p)) ?? '0')![1]);
+  expect(cut(fast)).toBeLessThanOrEqual(cut(slow));
+  for (const d of [slow, fast]) for (const s of d.sources) s.problems = s.problems.filter((p) => !CUT.test(p));
   expect(fast).toEqual(slow);
   return slow;
 }

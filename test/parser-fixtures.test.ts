@@ -48,7 +48,7 @@ describe('wrappers (real journalctl output)', () => {
     const { records } = parseFile(fixturePath('formats-k0s', 'kubelet.cat.log'));
     const v = records.find((r) => r.caller === 'server.go:484')!;
     expect(v.fields).toMatchObject({ component: 'kubelet', stream: 'stderr', kubeletVersion: 'v1.30.2+k0s' });
-    expect(v.timeText).toBe('2025-06-10 10:00:00'); // -o cat: the logrus time is all there is... before the klog one
+    expect(v.timeText).toBe('2025-06-10 10:00:00'); // -o cat: the logrus wrapper's time
   });
 });
 
@@ -80,15 +80,44 @@ describe('kubelet JSON logging inside journal entries (real journalctl output)',
       [2, undefined, undefined, true, false],
       [3, 'I', 'server.go:484', true, false],
       [4, 'I', 'server.go:1210', true, false],
-      [5, 'E', 'kubelet.go:2900', true, false],
+      [5, 'E', 'pod_workers.go:1298', true, false],
       [6, 'I', 'kubelet_node_status.go:76', true, false],
     ]);
     expect(records[3]!.fields).toMatchObject({ msg: 'Swap is enabled; it is disabled by the kubelet', contents: 'Filename\tType\n/swap.img\tfile' });
-    expect(records[4]!.message).toBe(
-      '"Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"',
-    );
+    expect(records[4]!.fields).toEqual({
+      msg: 'Error syncing pod, skipping',
+      err: 'failed to "StartContainer" for "web" with CrashLoopBackOff: "back-off 10s restarting failed container=web pod=web-1_default(0c4e1d2f-3a5b-4c6d-8e9f-a0b1c2d3e4f5)"',
+      pod: 'default/web-1',
+      podUID: '0c4e1d2f-3a5b-4c6d-8e9f-a0b1c2d3e4f5',
+    });
+    expect(records[4]!.message).toMatch(/^"Error syncing pod, skipping" err="failed to \\"StartContainer\\"/);
     expect(records[2]).toMatchObject({ pid: 3456, host: 'node-j', timeText: 'Nov 20 03:00:00.132947' });
     const { evidence } = await scanFiles([path]);
     expect(evidence.facts).toMatchObject({ kubeletVersion: 'v1.30.2', nodeName: 'node-j', registered: true });
   });
+});
+
+describe('healthy baselines parse cleanly', () => {
+  const CASES: [dir: string, files: string[], version: string, node: string, cidr: string][] = [
+    ['healthy-kubeadm-v1.30-containerd', ['kubelet.short-precise.log', 'kubelet.json', 'kubelet.cat.log', 'kubelet.short-iso.log'], 'v1.30.2', 'worker-1', '10.244.1.0/24'],
+    ['healthy-v1.20-docker', ['kubelet.short-precise.log', 'kubelet.short.log', 'kubelet.cat.log', 'kubelet.syslog.log'], 'v1.20.15', 'worker-2', '10.244.2.0/24'],
+  ];
+  for (const [dir, files, version, node, cidr] of CASES) {
+    for (const file of files) {
+      it(`${dir}/${file}`, async () => {
+        const path = fixturePath(dir, file);
+        const { records } = parseFile(path);
+        expect(records.length).toBeGreaterThan(3000);
+        expect(records.filter((r) => r.truncated)).toEqual([]);
+        // every kubelet line but the flag notices has a klog level and caller
+        const bare = records.filter((r) => r.fromKubelet && !r.level).map((r) => r.message);
+        expect(bare.every((m) => m.startsWith('Flag --'))).toBe(true);
+        expect(records.filter((r) => r.fromKubelet && r.level === 'F')).toEqual([]);
+        const { evidence } = await scanFiles([path]);
+        expect(evidence.runs).toHaveLength(1);
+        expect(evidence.runs[0]!.exit).toBeUndefined();
+        expect(evidence.facts).toMatchObject({ kubeletVersion: version, nodeName: node, registered: true, podCIDRSeen: cidr });
+      });
+    }
+  }
 });

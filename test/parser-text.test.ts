@@ -390,3 +390,20 @@ describe('klog header', () => {
     expect(parseKlog('W1120 03:00:00.000000   42 pkg/kubelet/kubelet.go:12] x')).toMatchObject({ level: 'W', threadId: 42, caller: 'kubelet.go:12', rest: 'x' });
   });
 });
+
+describe('journalctl --no-hostname and -o with-unit', () => {
+  it('parses lines without a host and with the unit as identifier', () => {
+    const { records } = parseText(
+      [
+        'Nov 20 03:00:00 kubelet[1234]: I1120 03:00:00.000000    1234 server.go:484] "Kubelet version" kubeletVersion="v1.30.2"',
+        'Nov 20 03:00:01 node-a kubelet.service[1234]: E1120 03:00:01.000000    1234 run.go:74] "command failed" err="x"',
+        'Nov 20 03:00:02 node-a init.scope[1]: kubelet.service: Main process exited, code=exited, status=1/FAILURE',
+      ].join('\n'),
+    );
+    expect(records.map((r) => [r.host, r.process, r.pid, r.level, r.fromKubelet, r.fromSystemd])).toEqual([
+      [undefined, 'kubelet', 1234, 'I', true, false],
+      ['node-a', 'kubelet.service', 1234, 'E', true, false],
+      ['node-a', 'init.scope', 1, undefined, false, true],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@
 
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { interactiveTerminal } from '../src/cli.js';
 import { App } from '../src/tui/app.js';
 import { lineText, seg, truncLine, wrapLine } from '../src/tui/lines.js';
 import { visibleRows } from '../src/tui/model.js';
@@ -244,6 +245,16 @@ describe('tui views (ink-testing-library)', () => {
 });
 
 describe('tui pieces', () => {
+  it('the TUI only on a terminal, outside CI, not on TERM=dumb', () => {
+    expect(interactiveTerminal({ TERM: 'xterm' }, true)).toBe(true);
+    expect(interactiveTerminal({ TERM: 'xterm' }, false)).toBe(false);
+    expect(interactiveTerminal({ TERM: 'xterm', CI: 'true' }, true)).toBe(false);
+    expect(interactiveTerminal({ TERM: 'xterm', CI: '1' }, true)).toBe(false);
+    expect(interactiveTerminal({ TERM: 'xterm', CI: 'false' }, true)).toBe(true);
+    expect(interactiveTerminal({ TERM: 'xterm', CI_JOB_ID: '7' }, true)).toBe(false);
+    expect(interactiveTerminal({ TERM: 'dumb' }, true)).toBe(false);
+  });
+
   it('wraps words, hangs continuation lines, keeps styles, cuts long words', () => {
     const l = wrapLine([seg('alpha beta '), seg('gamma', { bold: true }), seg(' delta epsilon zeta')], 16, 2);
     expect(l.map(lineText)).toEqual(['alpha beta gamma', '  delta epsilon', '  zeta']);

@@ -10,6 +10,8 @@ export const CNI_EXTENSIONS = ['.conf', '.conflist', '.json'];
 export interface CniFile {
   /** Shown path (relative to --root for a captured tree). */
   path: string;
+  /** Path on the node (for commands). */
+  nodePath?: string;
   name: string;
   kind: 'conflist' | 'conf';
   /** Parsed and complete enough for libcni to load it. */

@@ -129,6 +129,7 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
       continue;
     }
     const f = checkCniFile(r.path, r.text);
+    f.nodePath = p;
     ctx.source({ name: r.path, kind: 'file', lines: r.text.split('\n').length, problems: f.syntax ? [`line ${f.syntax.line}: ${f.syntax.message}`] : [] });
     ev.files.push(f);
   }

@@ -14,7 +14,7 @@ import { parseYamlSafe } from '../rules/load.js';
 import { chainsTo, decodeData, keyMatches, parsePem, type CertInfo } from './cert-info.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence, Setting } from './kubelet-config.js';
-import { displayPath, nodeLinkTarget, nodeResolve, readNodeFile } from './node-fs.js';
+import { displayPath, nodeExists, nodeLinkTarget, nodeResolve, readNodeFile } from './node-fs.js';
 
 export interface PemSource {
   /** `embedded` (`*-data` in the kubeconfig) or `file`. */
@@ -75,6 +75,8 @@ export interface ClientCA {
   path: string;
   display: string;
   found: boolean;
+  /** False when a captured tree (--root) lacks even the file's folder: not captured, rather than missing. */
+  captured: boolean;
   certs: CertInfo[];
   problem?: string;
 }
@@ -90,6 +92,8 @@ export interface KubeconfigEvidence {
   serving?: ServingCert;
   clientCA?: ClientCA;
   certDir: string;
+  /** False when a captured tree (--root) has no cert dir at all (not captured, rather than empty). */
+  certDirCaptured: boolean;
 }
 
 /** Where kubeconfigs live when the kubelet's flags are unknown (kubeadm, hard-way, k3s, rke2, microk8s). */
@@ -260,7 +264,9 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;
   const eff = kcfg?.settings;
   const searched: string[] = [];
-  const ev: KubeconfigEvidence = { standalone: false, searched, certDir: eff?.certDir.value ?? '/var/lib/kubelet/pki' };
+  const certDirPath = eff?.certDir.value ?? '/var/lib/kubelet/pki';
+  const captured = (p: string) => root === '/' || nodeExists(root, posix.dirname(p));
+  const ev: KubeconfigEvidence = { standalone: false, searched, certDir: certDirPath, certDirCaptured: root === '/' || nodeExists(root, certDirPath) };
   let material: KubeconfigMaterial | undefined;
 
   const note = (file: KubeconfigFile) => ctx.source({ name: file.display, kind: 'collector', format: 'kubeconfig', problems: [...(file.problem ? [file.problem] : []), ...file.problems] });
@@ -335,7 +341,7 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   if (eff?.clientCAFile?.value) {
     const p = eff.clientCAFile.value;
     const f = readNodeFile(root, p);
-    const ca: ClientCA = { setting: eff.clientCAFile, path: p, display: displayPath(root, p), found: f.ok, certs: [] };
+    const ca: ClientCA = { setting: eff.clientCAFile, path: p, display: displayPath(root, p), found: f.ok, captured: f.ok || captured(p), certs: [] };
     if (!f.ok) ca.problem = f.missing ? `${ca.display} does not exist` : f.reason;
     else {
       const pem = parsePem(f.text, f.display);

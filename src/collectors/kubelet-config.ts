@@ -501,10 +501,18 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     fields,
     unitProblems: unit?.problems ?? [],
     problems,
-    kubeletVersion: ctx.opts.kubeletVersion,
+    kubeletVersion: ctx.opts.kubeletVersion ?? packagedVersion(root),
     hostname,
   };
   return { ok: true, value: evidence };
+}
+
+/** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */
+function packagedVersion(root: string): string | undefined {
+  const f = readNodeFile(root, '/var/lib/dpkg/status');
+  if (!f.ok) return undefined;
+  const m = /(?:^|\n)Package: kubelet\n(?:[^\n]+\n)*?Version: (?:\d+:)?(\d+\.\d+\.\d+)/.exec(f.text);
+  return m ? `v${m[1]}` : undefined;
 }
 
 // ---- helpers for rules --------------------------------------------------------------------------------

@@ -72,8 +72,12 @@ export const MARKERS = [
 
 /** Bytes of an over-long line that are decoded (enough for MAX_LINE characters, whatever the encoding). */
 const HEAD_CAP = 3 * 64 * 1024 + 4;
-/** Longer lines are always examined (the parser cuts them and marks the record truncated). */
-const SKIP_MAX = 64 * 1024;
+/**
+ * Longer lines are always examined: the parser cuts lines over 64 KiB, and journald cuts lines at LineMax
+ * (48 KiB by default) — such records are marked truncated. (A line cut short elsewhere inside a quoted
+ * value is counted as truncated only when examined: the one count the fast path can miss.)
+ */
+const SKIP_MAX = 8 * 1024;
 const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
 const MESSAGE_FIELD = Buffer.from('"MESSAGE":"');
 

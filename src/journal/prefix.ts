@@ -29,8 +29,9 @@ const CLOCK = String.raw`(?<clock>\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)`;
 // `Nov 20 03:00:01.123456 host kubelet[1]: msg`. The month token is any short word so that
 // localised journals (`8月 15`, `janv. 15`, `Mär 15`, ja_JP's ` 8月 15`) and mis-decoded ones
 // (`8�? 15`) still parse. Days are zero-padded by journalctl (`Mar 05`), space-padded by rsyslog (`Mar  5`).
+// `--no-hostname` drops the host; `-o with-unit` prints the unit (`kubelet.service[1234]:`) as identifier.
 const SHORT = new RegExp(
-  String.raw`^ ?(?<mon>[^\s\d]{2,12}\.?|\d{1,2}\S{1,6}) {1,2}(?<day>\d{1,2}),? ${CLOCK} ${HOST} ${IDENT}(?<msg>.*)$`,
+  String.raw`^ ?(?<mon>[^\s\d]{2,12}\.?|\d{1,2}\S{1,6}) {1,2}(?<day>\d{1,2}),? ${CLOCK} (?:${HOST} )?${IDENT}(?<msg>.*)$`,
   's',
 );
 const ISO = new RegExp(
@@ -190,27 +191,51 @@ export interface KlogHeader {
   rest: string;
 }
 
-const KLOG = /^([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}\.\d{6})\s+(\d+) ([^\]\s]+)\] ?(.*)$/s;
+const KLOG_DIGITS = [1, 2, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 17, 18, 19, 20];
 
-/** Parse the klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`. */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Parse the klog header `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg` (by hand: it runs on every line). */
 export function parseKlog(message: string): KlogHeader | undefined {
   const c = message.charCodeAt(0);
-  // I W E F followed by a digit: cheap reject before the regex
+  // I W E F followed by a digit: cheap reject
   if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return undefined;
-  const d = message.charCodeAt(1);
-  if (d < 48 || d > 57) return undefined;
-  const m = KLOG.exec(message);
-  if (!m) return undefined;
-  const file = m[6]!;
-  const slash = file.lastIndexOf('/');
+  const n = message.length;
+  if (n < 24) return undefined;
+  // fixed part: L MM DD ' ' hh ':' mm ':' ss '.' uuuuuu  (positions 0..21)
+  for (let k = 0; k < KLOG_DIGITS.length; k++) if (!isDigit(message.charCodeAt(KLOG_DIGITS[k]!))) return undefined;
+  if (message.charCodeAt(5) !== 32 || message.charCodeAt(8) !== 58 || message.charCodeAt(11) !== 58 || message.charCodeAt(14) !== 46) return undefined;
+  let i = 21;
+  const ws = i;
+  while (i < n && (message.charCodeAt(i) === 32 || message.charCodeAt(i) === 9)) i++;
+  if (i === ws) return undefined;
+  const t0 = i;
+  while (i < n && isDigit(message.charCodeAt(i))) i++;
+  if (i === t0 || message.charCodeAt(i) !== 32) return undefined;
+  const threadId = Number(message.slice(t0, i));
+  i++;
+  const f0 = i;
+  let slash = -1;
+  for (; i < n; i++) {
+    const ch = message.charCodeAt(i);
+    if (ch === 93 /* ] */) break;
+    if (ch === 32 || ch === 9 || ch === 10) return undefined;
+    if (ch === 47 /* / */) slash = i;
+  }
+  if (i >= n || i === f0) return undefined;
+  const caller = message.slice(slash >= 0 ? slash + 1 : f0, i);
+  i++;
+  if (message.charCodeAt(i) === 32) i++;
   return {
-    level: m[1] as KlogLevel,
-    month: Number(m[2]),
-    day: Number(m[3]),
-    clock: m[4]!,
-    threadId: Number(m[5]),
-    caller: slash >= 0 ? file.slice(slash + 1) : file,
-    rest: m[7]!,
+    level: message[0] as KlogLevel,
+    month: (message.charCodeAt(1) - 48) * 10 + message.charCodeAt(2) - 48,
+    day: (message.charCodeAt(3) - 48) * 10 + message.charCodeAt(4) - 48,
+    clock: message.slice(6, 21),
+    threadId,
+    caller,
+    rest: message.slice(i),
   };
 }
 
@@ -226,31 +251,29 @@ export interface Structured {
 const KEY = /^[A-Za-z_][\w.\-/]*$/;
 const LOOSE_KEY = /^[^"=\s][^"=\n]{0,63}$/;
 
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+/** Undo strconv.Quote: \" \\ \n \t \r \a \b \f \v \xNN \uNNNN \UNNNNNNNN. */
 function unescapeGo(s: string): string {
-  // strconv.Quote escapes: \" \\ \n \t \r \a \b \f \v \xNN \uNNNN \UNNNNNNNN
-  return s.replace(/\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))/gs, (_m, x?: string, u?: string, U?: string, ch?: string) => {
-    if (x) return String.fromCharCode(parseInt(x, 16));
-    if (u) return String.fromCharCode(parseInt(u, 16));
-    if (U) return String.fromCodePoint(Math.min(parseInt(U, 16), 0x10ffff));
-    switch (ch) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case 'a':
-        return '\x07';
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'v':
-        return '\v';
-      default:
-        return ch!;
-    }
-  });
+  let out = '';
+  let from = 0;
+  let i = s.indexOf('\\');
+  while (i >= 0 && i + 1 < s.length) {
+    out += s.slice(from, i);
+    const ch = s[i + 1]!;
+    let len = 2;
+    if (ch === 'x' || ch === 'u' || ch === 'U') {
+      const w = ch === 'x' ? 2 : ch === 'u' ? 4 : 8;
+      const hex = s.slice(i + 2, i + 2 + w);
+      if (hex.length === w && /^[0-9a-fA-F]+$/.test(hex)) {
+        out += String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff));
+        len = 2 + w;
+      } else out += ch;
+    } else out += SIMPLE_ESCAPES[ch] ?? ch;
+    from = i + len;
+    i = s.indexOf('\\', from);
+  }
+  return from === 0 ? s : out + s.slice(from);
 }
 
 /** Index just past the closing quote of the Go-quoted string starting at `text[i] === '"'`, or -1. */

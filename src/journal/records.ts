@@ -19,6 +19,9 @@ const SYSTEMD_ABOUT_KUBELET = new RegExp(
   'i',
 );
 
+/** PID 1's identifier: `systemd`, or `init.scope` with `-o with-unit`. */
+const PID1 = /^(?:systemd|init|init\.scope)$/;
+
 /** Lines kubelet-doctor's own fixture annotations use; the parser skips them. */
 export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
 
@@ -163,7 +166,7 @@ export class RecordParser {
     let message = prefix.message;
     if (message.includes('#0')) message = message.replace(/#011/g, '\t').replace(/#012/g, '\n'); // rsyslog escapes TAB and LF
     const isKubelet = KUBELET_PROCESS.test(prefix.process);
-    const isSystemd = !isKubelet && (prefix.process === 'systemd' || prefix.process === 'init') && SYSTEMD_ABOUT_KUBELET.test(message);
+    const isSystemd = !isKubelet && PID1.test(prefix.process) && SYSTEMD_ABOUT_KUBELET.test(message);
     if (isKubelet && this.continues(message, prefix.pid)) {
       this.attach(this.lastKubelet!, message, lineNo);
       return undefined;
