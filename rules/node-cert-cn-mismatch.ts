@@ -58,9 +58,12 @@ export default defineRule({
       nameCites.push({ kind: 'node', source: node.source, field: 'metadata.name', value: node.name, text: `metadata.name: ${node.name}` });
     } else if (facts?.nodeName) name = facts.nodeName;
     else if (j.node) name = j.node;
-    else if (settings?.nodeName) {
+    let weakName = false;
+    if (!name && settings?.nodeName) {
       name = settings.nodeName.value;
       nameCites.push(settingCitation(settings.nodeName));
+      // a cloud provider may register the node under another name than the host name
+      weakName = !!ctx.evidence.kubeletConfig?.flags['cloud-provider']?.value;
     }
     if (!cert) {
       if (ctx.hits.count > 0) return { evidence: [] };
@@ -76,7 +79,8 @@ export default defineRule({
       if (wrongName) problems.push(`is for node "${certNode}" but this node registers as "${name}"`);
       if (badOrg) problems.push(`is not in group system:nodes (O=${cert.orgs.join(',') || 'none'})`);
       return {
-        message: `The kubelet's client certificate (${kube!.clientCert!.display}) ${problems.join(' and ')}: the API server's NodeRestriction refuses its writes to node "${name ?? '?'}".`,
+        ...(weakName && certNode && !badOrg && ctx.hits.count === 0 ? { severity: 'warning' as const } : {}),
+        message: `The kubelet's client certificate (${kube!.clientCert!.display}) ${problems.join(' and ')}${weakName ? ' (the node name here is the host name; with --cloud-provider the registered name may differ)' : ''}: the API server's NodeRestriction refuses its writes to node "${name ?? '?'}".`,
         vars: { node: name ?? '?', certNode: certNode ?? cn, kubeconfig: kube!.path },
         evidence: [certCitation(cert, 'subject', `CN should be system:node:${name ?? '<node name>'}, O=system:nodes`), ...nameCites],
         current: true,

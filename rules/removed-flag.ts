@@ -61,6 +61,9 @@ export default defineRule({
         if (name && r && applies(r.removedIn) && !latent.some((l) => l.flag === name))
           latent.push({ flag: name, removedIn: r.removedIn, cite: { kind: 'file', source: p.display, line: p.line, endLine: p.endLine, text: a, field: `--${name}`, note: `removed in v${r.removedIn}; not passed today only because the unit is cut short above` } });
       }
+    // without the kubelet's version a removed flag is only a guess: say so (skipped), unless the journal confirms it
+    if (!ver && ctx.hits.count === 0 && (effective.length || latent.length))
+      return { skip: `${[...effective, ...latent].map((e) => `--${e.flag} (removed in v${e.removedIn})`).join(', ')} on the kubelet command line, but the kubelet's version is unknown (pass --kubelet-version or a journal)` };
     const outs = [];
     if (effective.length) {
       outs.push({

@@ -53,7 +53,10 @@ function timed(cmd, args, env = {}) {
       : spawnSync(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 30, encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const kb = TIME && existsSync(rss) ? Number(readFileSync(rss, 'utf8').trim().split('\n').pop()) : undefined;
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    if (r.status !== 0 && r.status !== 1) {
+      console.log(`  ! ${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr).trim().split('\n').slice(-2).join(' / ')}`);
+      return { ms: NaN, kb: undefined, stdout: '{}', stderr: '' };
+    }
     if (!best || ms < best.ms) best = { ms, kb, stdout: r.stdout, stderr: r.stderr };
   }
   return best;
@@ -173,7 +176,7 @@ try {
       const cli = timed(process.execPath, [bin, 'scan', '--journal', file, '--format', 'json', '--stats', '--fail-on', 'never']);
       row.cli = { ms: cli.ms, kb: cli.kb, stats: cli.stderr.split('\n').find((l) => l.startsWith('stats:')) };
       // the journal engine alone (in-process timing, no process start or collectors)
-      const eng = JSON.parse(timed(process.execPath, [join(root, 'scripts/bench-scan.mjs'), file]).stdout);
+      const eng = { timing: {}, ...JSON.parse(timed(process.execPath, [join(root, 'scripts/bench-scan.mjs'), file]).stdout) };
       row.engine = eng;
       if (!flag('no-exhaustive') && bytes <= 300e6) row.exhaustive = JSON.parse(timed(process.execPath, [join(root, 'scripts/bench-scan.mjs'), file, '--exhaustive']).stdout);
       if (have('rg')) {

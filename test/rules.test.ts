@@ -112,7 +112,7 @@ references: [https://kubernetes.io/]
   });
 
   it('rejects patterns that can backtrack catastrophically', async () => {
-    const { errors } = await loadOne('my-rule.yaml', good.replace("journal: ['something bad happened']", "journal: ['(a+)+$']"));
+    const { errors } = await loadOne('my-rule.yaml', good.replace("journal: ['something bad happened']", () => "journal: ['(a+)+$']"));
     expect(errors[0]).toMatch(/my-rule\.yaml: match\.journal\[0\]\.pattern: nested unbounded quantifiers/);
   });
 });

@@ -134,13 +134,18 @@ describe.skipIf(!hasTmux)(`the TUI in a real terminal (tmux)${hasTmux ? '' : ' �
 
   it('follow mode: a finding that appears later shows at once, marked NEW', async () => {
     const s = 'follow';
-    // The writer keeps the pipe open like `journalctl -f` and, like it, dies on SIGPIPE once the doctor has quit.
-    const writer = `cat ${q(join(dir, 'part1.log'))}; sleep 2; cat ${q(join(dir, 'part2.log'))}; while echo; do sleep 0.3; done`;
+    // The writer sends the second part once the test has seen the first on screen, keeps the pipe open
+    // like `journalctl -f` and, like it, dies on SIGPIPE once the doctor has quit.
+    const go = join(dir, 'go');
+    const writer = `cat ${q(join(dir, 'part1.log'))}; while [ ! -e ${q(go)} ]; do sleep 0.1; done; cat ${q(join(dir, 'part2.log'))}; while echo; do sleep 0.3; done`;
     start(s, `(${writer}) | ${CLI} scan --follow --journal - --root ${q(emptyRoot)}`);
-    let scr = await waitFor(s, '● following stdin');
+    let scr = await waitFor(s, /● following stdin · 2 records read/);
     expect(scr).not.toMatch(/Swap is on/);
+    expect(scr).toContain('kubelet v1.29.3');
+    writeFileSync(go, '');
     scr = await waitFor(s, /Swap is on and the kubelet refuses to run with it .*NEW/);
     expect(scr).toMatch(/^› ERROR Swap is on/m);
+    expect(scr).toContain('Verdict: kubelet exits: Swap is on');
     keys(s, 'q');
     const after = await waitFor(s, /EXIT=\d/);
     expect(after).toContain('EXIT=1');

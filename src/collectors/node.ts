@@ -4,7 +4,8 @@
 // also holds CertificateSigningRequests and Events), or live from the API server when opts.useApi is set,
 // using --kubeconfig or the kubelet's own kubeconfig.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import type { Availability } from '../engine/diagnose.js';
 import { parseYamlSafe } from '../rules/load.js';
@@ -197,15 +198,19 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
 export async function collect(ctx: CollectContext): Promise<Availability> {
   const kc = await ctx.get('kubeletConfig');
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;
-  const needKube = !ctx.opts.nodeFile || !ctx.opts.hostnameOverride;
+  const needKube = !ctx.opts.hostnameOverride || (ctx.opts.useApi && !ctx.opts.kubeconfig && !ctx.opts.nodeFile);
   const kb = needKube ? await ctx.get('kubeconfig') : undefined;
   const kube = kb?.ok ? (kb.value as KubeconfigEvidence) : undefined;
   const want = wantedName(ctx, kcfg, kube);
-  if (ctx.opts.nodeFile) {
-    const r = fromFile(ctx.opts.nodeFile, want);
-    if (r.ok) ctx.source({ name: ctx.opts.nodeFile, kind: 'file', format: 'node', problems: [] });
+  // a captured tree may carry the Node object saved beside it (kubectl get node X -o yaml > DIR/node.yaml)
+  let nodeFile = ctx.opts.nodeFile;
+  if (!nodeFile && !ctx.opts.live && !ctx.opts.useApi)
+    nodeFile = ['node.yaml', 'node.yml', 'node.json'].map((f) => join(ctx.opts.root, f)).find((f) => existsSync(f));
+  if (nodeFile) {
+    const r = fromFile(nodeFile, want);
+    if (r.ok) ctx.source({ name: nodeFile, kind: 'file', format: 'node', problems: [] });
     return r;
   }
-  if (!ctx.opts.useApi) return { ok: false, reason: 'node: no Node object (pass --node FILE saved with kubectl get node NAME -o yaml, or --api)' };
+  if (!ctx.opts.useApi) return { ok: false, reason: `node: no Node object (pass --node FILE saved with kubectl get node NAME -o yaml${ctx.opts.live ? '' : ', or put it in the tree as node.yaml'}, or --api)` };
   return fromApi(ctx, want, kube);
 }

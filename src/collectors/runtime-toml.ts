@@ -195,12 +195,14 @@ export function parseToml(text: string): TomlDoc {
     c.skipBlank();
     if (c.done) break;
     const line = c.line;
+    const start = c.i;
     try {
       if (c.peek() === '[') {
         const arrayTable = c.peek(1) === '[';
         c.i += arrayTable ? 2 : 1;
-        table = key(c);
+        const name = key(c);
         if (c.next() !== ']' || (arrayTable && c.next() !== ']')) throw new TomlError('expected ] after table name');
+        table = name;
         doc.tables.push({ path: table, line });
       } else {
         const k = key(c);
@@ -215,8 +217,11 @@ export function parseToml(text: string): TomlDoc {
       if (!c.done && c.peek() !== '\n') throw new TomlError(`unexpected text after the value: ${c.s.slice(c.i, c.i + 30)}`);
     } catch (e) {
       if (!(e instanceof TomlError)) throw e;
-      doc.errors.push({ line: c.line, message: e.message });
-      c.skipLine();
+      doc.errors.push({ line, message: e.message });
+      // resume on the line after the one the statement started on
+      const nl = c.s.indexOf('\n', start);
+      c.i = nl < 0 ? c.s.length : nl;
+      c.line = line;
     }
   }
   return doc;

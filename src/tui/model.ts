@@ -113,6 +113,9 @@ export function headerLines(r: Report, width: number, follow?: FollowStatus): Li
   const c = severityCounts(r);
   const journal = r.sources.filter((s) => s.kind === 'journal');
   const lines = journal.reduce((n, s) => n + (s.lines ?? 0), 0);
+  // While following, line counts are only known at the end of input: show records instead.
+  const records = journal.reduce((n, s) => n + (s.records ?? 0), 0);
+  const amount = lines ? plural(lines, 'line') : plural(follow?.records ?? records, 'record');
   const problems = r.sources.reduce((n, s) => n + s.problems.length, 0);
   const counts: Line = [
     seg(`${c.error} error`, c.error ? SEV_STYLE.error : { dim: true }),
@@ -121,7 +124,7 @@ export function headerLines(r: Report, width: number, follow?: FollowStatus): Li
     seg(' · ', { dim: true }),
     seg(`${c.info} info`, c.info ? SEV_STYLE.info : { dim: true }),
     seg(
-      `   ${plural(r.sources.length, 'source')} read${journal.length ? ` (journal: ${plural(lines, 'line')})` : ''}${problems ? `, ${plural(problems, 'problem')}` : ''} · ${r.rulesRun.length} rules ran, ${r.skipped.length} skipped`,
+      `   ${plural(r.sources.length, 'source')} read${journal.length ? ` (journal: ${amount})` : ''}${problems ? `, ${plural(problems, 'problem')}` : ''} · ${r.rulesRun.length} rules ran, ${r.skipped.length} skipped`,
       { dim: true },
     ),
   ];
