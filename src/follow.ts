@@ -39,8 +39,6 @@ export interface FollowInput {
   stop(): void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** `tail -F` of a file: read to the end, then wait for more; reopen when the file is rotated or truncated. */
 export function tailInput(path: string, pollMs = 250): FollowInput {
   let stopped = false;

@@ -5,7 +5,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Finding } from '../types.js';
-import { type Line, lineText, plural, seg, truncLine, wrapLine } from './lines.js';
+import { type Line, plural, seg, truncLine, wrapLine } from './lines.js';
 import { detailLines, fixCommands, headerLines, helpLines, rowLine, sourcesLines, visibleRows } from './model.js';
 import { initialUi, listTop, onKey, selIndex, type KeyPress, type Screen, type UiState } from './state.js';
 import { progressLines, type Store } from './store.js';
@@ -220,9 +220,4 @@ export function App(props: AppProps): ReactNode {
       <Styled line={truncLine(footer, width)} color={color} />
     </Box>
   );
-}
-
-/** Plain text of a frame's lines (tests and the no-keyboard path). */
-export function plain(lines: Line[]): string {
-  return lines.map(lineText).join('\n');
 }
