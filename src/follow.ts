@@ -14,7 +14,8 @@ import { compileMatcher } from './engine/matcher.js';
 import { JournalScanner } from './engine/scan-journal.js';
 import type { EvidenceKind, JournalEvidence } from './evidence.js';
 import { fileInput, journalctlArgs, type JournalInput } from './journal/read.js';
-import { stdinIsPiped, type ScanOptions } from './scan.js';
+import { crashLoopOf } from './journal/runs.js';
+import { nodeStateDecision, stdinIsPiped, type ScanOptions } from './scan.js';
 import type { Finding, Report, Severity, SourceInfo } from './types.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -168,6 +169,7 @@ export class Follower {
 
   /** Diagnose what has been read so far and tell the listener what changed. */
   update(): Report {
+    this.startCollecting();
     const report = this.snapshot();
     this.lastRecords = this.scanner.records;
     const changes: FindingChange[] = [];
@@ -203,12 +205,8 @@ export class Follower {
     const kubeletVersion = this.o.scan.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeValue?.kubeletVersion;
     const { findings, skipped, rulesRun } = diagnose({ rules: this.rules, evidence, hits: res.hits, now, kubeletVersion });
     const runs = jv?.runs ?? [];
-    const failedRuns = runs.filter((r) => r.exit && !/^0\b|^0\/|^success$/.test(r.exit.status));
-    const maxCounter = Math.max(0, ...runs.map((r) => r.restartCounter ?? 0));
-    const crashLoop =
-      failedRuns.length >= 3 || maxCounter >= 3
-        ? { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failedRuns[failedRuns.length - 1]?.exit?.status }
-        : undefined;
+    // a loop that the latest run broke out of is history (journal/runs.ts), as in a scan
+    const crashLoop = crashLoopOf(runs, jv?.latestRun ?? runs.length - 1);
     const sources = res.evidence.sources.map((s) => ({ ...s, records: s.records || res.records, problems: [...s.problems] }));
     const report: Report = {
       version: 1,
@@ -229,32 +227,61 @@ export class Follower {
     return structuredClone(report);
   }
 
-  /** Read until the input ends or stop() is called; resolves with the final report. */
-  async run(): Promise<Report> {
-    const collect = (async () => {
-      const opts: CollectOptions = {
-        root: this.o.scan.root ?? '/',
-        live: !this.o.scan.root,
-        now: this.o.scan.now ?? new Date(),
-        kubeconfig: this.o.scan.kubeconfig,
-        nodeFile: this.o.scan.nodeFile,
-        useApi: this.o.scan.useApi ?? !this.o.scan.root,
-        hostnameOverride: this.o.scan.hostnameOverride,
-        kubeletVersion: this.o.scan.kubeletVersion,
-      };
-      const c = await collectEvidence([...this.kinds], opts);
-      this.nodeEvidence = c.evidence;
-      this.nodeSources = c.sources;
+  private collecting?: Promise<void>;
+  private inputDone = false;
+
+  /**
+   * Node state is read once, as a scan would (scan.ts nodeStateDecision): from --root always, from
+   * this machine only when the journal was written here, which is known once the first lines are in.
+   */
+  private startCollecting(): void {
+    if (this.collecting || !this.kinds.size) return;
+    const s = this.o.scan;
+    const hosts = this.scanner.tracker.facts.hostnames;
+    if (!s.root && s.nodeState === undefined && !hosts.length && this.scanner.records === 0 && !this.inputDone) return;
+    const opts: CollectOptions = {
+      root: s.root ?? '/',
+      live: !s.root,
+      now: s.now ?? new Date(),
+      kubeconfig: s.kubeconfig,
+      nodeFile: s.nodeFile,
+      useApi: s.useApi ?? !s.root,
+      hostnameOverride: s.hostnameOverride,
+      kubeletVersion: s.kubeletVersion ?? this.scanner.tracker.facts.kubeletVersion,
+    };
+    const decision = nodeStateDecision(s, hosts);
+    const kinds = [...this.kinds].filter((k) => k !== 'journal');
+    this.collecting = (async () => {
+      if (decision.collect) {
+        const c = await collectEvidence(kinds, opts);
+        this.nodeEvidence = c.evidence;
+        this.nodeSources = c.sources;
+      } else {
+        for (const k of kinds) this.nodeEvidence.set(k, { ok: false, reason: decision.reason! });
+        if (s.nodeFile && this.kinds.has('node')) {
+          const c = await collectEvidence(['node'], { ...opts, useApi: false });
+          for (const [k, v] of c.evidence) this.nodeEvidence.set(k, v);
+          this.nodeSources = c.sources;
+        }
+      }
       this.collected = true;
       this.update();
     })();
+  }
+
+  /** Read until the input ends or stop() is called; resolves with the final report. */
+  async run(): Promise<Report> {
+    this.startCollecting();
     this.ticker = setInterval(() => {
+      this.startCollecting();
       if (this.scanner.records !== this.lastRecords) this.update();
     }, this.o.tickMs ?? 1000);
     this.update();
     try {
       if (this.kinds.has('journal')) await this.scanner.scan(this.o.input.input);
-      await collect;
+      this.inputDone = true;
+      this.startCollecting();
+      await this.collecting;
     } finally {
       clearInterval(this.ticker);
       if (this.debounce) clearTimeout(this.debounce);

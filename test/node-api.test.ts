@@ -160,7 +160,7 @@ describe('node collector, live API (mutual TLS)', () => {
       ['csr-old11', 'Pending', 'node-b'],
       ['node-csr-abc', 'Issued', undefined],
     ]);
-    expect(ev.events).toEqual([{ type: 'Normal', reason: 'RegisteredNode', message: 'Node node-a event: Registered Node node-a in Controller', count: 1, lastTimestamp: '2026-05-01T10:00:10Z' }]);
+    expect(ev.events).toEqual([{ type: 'Normal', reason: 'RegisteredNode', message: 'Node node-a event: Registered Node node-a in Controller', count: 1, lastTimestamp: '2026-05-01T10:00:10.000Z' }]); // client-node's typed model re-serialises the time
     // the server saw the kubelet's client certificate (read under the root through the symlink)
     expect(seen.length).toBe(3);
     for (const s of seen) expect(s).toMatchObject({ cn: 'system:node:node-a', o: 'system:nodes' });

@@ -1,10 +1,9 @@
-// A minimal read-only API client. @kubernetes/client-node turns a kubeconfig into TLS options and
-// auth headers (client certificates, tokens, exec plugins); the requests themselves are plain HTTPS
-// GETs so the JSON comes back exactly as the API server sent it — the same shape as `kubectl get -o json`,
-// parsed by the same code as a --node file. client-node takes ~700 ms to import: it is imported
-// dynamically, and only when the API is actually used.
+// Read-only access to the API server through @kubernetes/client-node's typed clients (CoreV1Api,
+// CertificatesV1Api): the kubeconfig's TLS, token and exec-plugin handling are the real client's.
+// Answers are turned back into plain JSON (`kubectl get -o json` shape) so API objects and --node
+// files go through the same parser. client-node takes ~700 ms to import: it is imported dynamically,
+// and only when the API is actually used.
 
-import https from 'node:https';
 import type { KubeconfigMaterial } from './kubeconfig.js';
 
 export interface ApiResponse {
@@ -14,7 +13,9 @@ export interface ApiResponse {
 
 export interface ApiClient {
   server: string;
-  get(path: string): Promise<ApiResponse>;
+  readNode(name: string): Promise<ApiResponse>;
+  listCertificateSigningRequests(): Promise<ApiResponse>;
+  listNodeEvents(name: string): Promise<ApiResponse>;
 }
 
 export interface ApiClientOptions {
@@ -43,29 +44,47 @@ export async function makeApiClient(o: ApiClientOptions): Promise<ApiClient> {
   if (!cluster?.server) throw new Error('the kubeconfig has no current cluster with a server');
   const base = new URL(cluster.server);
   const timeoutMs = o.timeoutMs ?? 5000;
-  const get = async (path: string): Promise<ApiResponse> => {
-    const url = new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base.href : `${base.href}/`);
-    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-    await kc.applyToHTTPSOptions(opts);
-    return new Promise<ApiResponse>((resolve, reject) => {
-      const req = https.request(url, { ...opts, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = { message: text.slice(0, 200) };
-          }
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${base.origin} within ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end();
-    });
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const certificates = kc.makeApiClient(k8s.CertificatesV1Api);
+  // Every request carries a deadline, so an unreachable server cannot hold the scan (or the process) open.
+  // (the object-parameter API passes options to the observable layer, hence Observable middleware)
+  const options: import('@kubernetes/client-node').ConfigurationOptions = {
+    middleware: [
+      {
+        pre: (ctx) => {
+          ctx.setSignal(AbortSignal.timeout(timeoutMs));
+          return new k8s.Observable(Promise.resolve(ctx));
+        },
+        post: (res) => new k8s.Observable(Promise.resolve(res)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
   };
-  return { server: base.origin, get };
+  const call = async (request: () => Promise<unknown>): Promise<ApiResponse> => {
+    try {
+      // typed models hold Dates; a JSON round trip gives back the API's own JSON shape
+      return { status: 200, json: JSON.parse(JSON.stringify(await request())) };
+    } catch (e) {
+      if (e instanceof k8s.ApiException) {
+        let json: unknown = e.body;
+        if (typeof e.body === 'string') {
+          try {
+            json = JSON.parse(e.body);
+          } catch {
+            json = { message: e.body.slice(0, 200) };
+          }
+        }
+        return { status: e.code, json };
+      }
+      const err = e as Error;
+      if (err.name === 'AbortError' || err.name === 'TimeoutError') throw new Error(`no answer from ${base.origin} within ${timeoutMs} ms`);
+      throw err;
+    }
+  };
+  return {
+    server: base.origin,
+    readNode: (name) => call(() => core.readNode({ name }, options)),
+    listCertificateSigningRequests: () => call(() => certificates.listCertificateSigningRequest({}, options)),
+    listNodeEvents: (name) => call(() => core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` }, options)),
+  };
 }

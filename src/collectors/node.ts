@@ -166,7 +166,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   const path = `/api/v1/nodes/${encodeURIComponent(want)}`;
   let res;
   try {
-    res = await client.get(path);
+    res = await client.readNode(want);
   } catch (e) {
     return { ok: false, reason: `node: API server ${client.server} unreachable: ${(e as Error).message}` };
   }
@@ -178,15 +178,14 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   ctx.source({ name: `${client.server}${path}`, kind: 'api', format: 'json', problems: [] });
   // CSRs and events are extras: a refusal leaves them unknown, not empty
   try {
-    const r = await client.get('/apis/certificates.k8s.io/v1/certificatesigningrequests');
+    const r = await client.listCertificateSigningRequests();
     if (r.status === 200) ev.csrs = arr(obj(r.json).items).map((i) => csrFromObject(obj(i)));
     else ev.problems.push(`certificatesigningrequests: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {
     ev.problems.push(`certificatesigningrequests: ${(e as Error).message}`);
   }
   try {
-    const sel = encodeURIComponent(`involvedObject.kind=Node,involvedObject.name=${want}`);
-    const r = await client.get(`/api/v1/events?fieldSelector=${sel}`);
+    const r = await client.listNodeEvents(want);
     if (r.status === 200) ev.events = arr(obj(r.json).items).map((i) => eventFromObject(obj(i)));
     else ev.problems.push(`events: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {
