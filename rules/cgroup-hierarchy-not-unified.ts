@@ -13,6 +13,8 @@ export default defineRule({
   category: 'cgroups',
   evidence: ['journal', 'cgroups'],
   priority: 5,
+  // cAdvisor cannot find the kubelet's cgroup in every hierarchy, so its system-container stats are missing
+  explains: ['system-container-stats-missing'],
   match: {
     journal: [
       // the fatal form (<= ~v1.15 wrapped in failed to run Kubelet)

@@ -56,7 +56,7 @@ export default defineRule({
     'https://kubernetes.io/docs/setup/production-environment/container-runtimes/',
     'https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/find-out-runtime-you-use/',
   ],
-  explains: ['pleg-unhealthy', 'node-not-found'],
+  explains: ['pleg-unhealthy', 'runtime-down', 'node-not-found'],
   check({ evidence, hits }) {
     const rt = evidence.runtime;
     const cause = hits.captures.cause ? `: ${hits.captures.cause}` : hits.captures.err ? `: ${hits.captures.err.slice(0, 160)}` : '';

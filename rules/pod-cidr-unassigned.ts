@@ -12,6 +12,8 @@ export default defineRule({
   category: 'network',
   evidence: ['node', 'kubeletConfig', 'cni', 'journal'],
   priority: 12,
+  // flannel and kubenet cannot configure pod networking without a pod CIDR: the CNI stays "not ready"
+  explains: ['cni-config-missing', 'node-not-found'],
   match: {
     journal: [
       // flannel (runs as a pod or as a flanneld unit): `Error registering network: failed to acquire lease: node "X" pod cidr not assigned`
