@@ -794,7 +794,7 @@ def f_cni_conflist_invalid():
     cni_flannel(root, broken=True)
     j = J('node-d', 'Nov', 20, 10, 5, 2.5)
     j.raw('containerd', 812, 'time="2024-11-20T10:05:02.512041930Z" level=error msg="failed to load cni during init, please check CRI plugin status before setting up network for pods" error="cni config load failed: failed to load CNI config list file /etc/cni/net.d/10-flannel.conflist: error parsing configuration list: invalid character \']\' looking for beginning of value: invalid cni config: failed to load cni config"',
-          ann="todoruleid: cni-config-invalid")
+          ann="ruleid: cni-config-invalid")
     pid = 1042
     j.systemd('Started kubelet: The Kubernetes Node Agent.')
     j.klog(pid, 'I', 'server.go:487', '"Kubelet version" kubeletVersion="v1.28.4"')

@@ -301,7 +301,8 @@ export class RecordParser {
           rec.caller = inner.caller;
           msg = inner.rest;
         } else {
-          msg = f.msg;
+          // containerd/CRI-O put the cause in error="..." (e.g. the CNI config load error): keep it matchable
+          msg = f.error !== undefined ? `${f.msg} error=${JSON.stringify(f.error)}` : f.msg;
           rec.level = logrusLevel(f.level);
         }
         if (f.component !== undefined && rec.fromKubelet && !/kubelet/i.test(f.component)) rec.fromKubelet = false;
