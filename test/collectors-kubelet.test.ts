@@ -150,7 +150,7 @@ describe('kubeletConfig collector', () => {
     expect(badYaml.problems.join('\n')).toMatch(/^c\.yaml: invalid YAML: .*line/m);
 
     const missingCfg = await ok(tree({ 'etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --config=/nope.yaml\nEnvironmentFile=/etc/sysconfig/kubelet\n' }));
-    expect(missingCfg.problems.join('\n')).toContain('kubelet config file nope.yaml: /nope.yaml does not exist');
+    expect(missingCfg.problems.join('\n')).toContain('kubelet config file nope.yaml: nope.yaml does not exist');
     expect(missingCfg.unitProblems[0]).toMatchObject({ kind: 'env-file-missing', line: 3 });
     // a config file was named: v1beta1 defaults still apply
     expect(missingCfg.settings.anonymousAuth.value).toBe(false);

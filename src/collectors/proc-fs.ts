@@ -114,6 +114,8 @@ export function readText(root: string, p: string, max = MAX_READ): ReadResult {
   const r = resolveInRoot(root, p);
   if (!r.ok) return { ok: false, path, code: r.code, reason: r.reason };
   if (r.type === 'dir') return { ok: false, path, code: 'EISDIR', reason: describe('EISDIR', path) };
+  // opening a FIFO with no writer blocks forever, and a device can stream without end: regular files only
+  if (r.type !== 'file') return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (${r.type === 'socket' ? 'a socket' : 'a FIFO or device'}); not read` };
   let fd: number;
   try {
     fd = openSync(r.real, 'r');
