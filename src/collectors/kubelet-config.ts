@@ -15,6 +15,7 @@ import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { BOOL_FLAGS, FLAG_FIELDS, flagName, type FieldType } from './kubelet-flags.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
+import { findProcesses } from './proc-kubelet.js';
 import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
 /** A value and where it came from. */
@@ -252,18 +253,12 @@ interface CommandLine {
 }
 
 function fromProcess(ctx: CollectContext): CommandLine | undefined {
-  const root = ctx.opts.root;
-  for (const pid of listNodeDir(root, '/proc').filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(a) - Number(b))) {
-    const f = readNodeFile(root, `/proc/${pid}/cmdline`);
-    if (!f.ok || !f.text) continue;
-    const argv = f.text.split('\0').filter((a, i, arr) => a !== '' || i < arr.length - 1);
-    const bin = argv[0] ?? '';
-    if (posix.basename(bin) !== 'kubelet' && !(posix.basename(bin) === 'hyperkube' && argv[1] === 'kubelet')) continue;
-    ctx.source({ name: f.display, kind: 'collector', format: 'cmdline', problems: [] });
-    const words: Word[] = argv.map((a, i) => ({ word: a, display: f.display, file: f.path, line: i + 1 }));
-    return { words, origin: 'process', process: { pid: Number(pid), source: f.display }, problems: [], notes: [] };
-  }
-  return undefined;
+  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv
+  const proc = findProcesses(ctx.opts.root).procs.find((p) => p.name === 'kubelet' && ['kubelet', 'hyperkube'].includes(posix.basename(p.argv[0] ?? '')));
+  if (!proc) return undefined;
+  ctx.source({ name: proc.source, kind: 'collector', format: 'cmdline', problems: [] });
+  const words: Word[] = proc.argv.map((a, i) => ({ word: a, display: proc.source, file: `/proc/${proc.pid}/cmdline`, line: i + 1 }));
+  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [] };
 }
 
 function fromUnit(ctx: CollectContext): CommandLine | undefined {
