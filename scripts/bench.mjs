@@ -9,7 +9,7 @@
 // and prints throughput (MB/s = 10^6 bytes/s), lines/s, peak RSS and the ratios to rg.
 //
 //   npm run bench -- [--size 200M] [--formats short-precise,json] [--variants broken,healthy]
-//                    [--seed 1] [--runs 2] [--no-grep] [--no-exhaustive] [--keep]
+//                    [--seed 1] [--runs 2] [--no-grep] [--no-exhaustive] [--keep] [--json OUT.json]
 // `--size 1G` for the 1 GB run. Needs a build (npm run build) and rg/grep on PATH.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -218,7 +218,7 @@ try {
   const tRules = startup(['rules']);
   const tScan = startup(['scan', '--journal', tiny, '--fail-on', 'never', '--root', scratch]);
   console.log(`start-up (process start to exit, best of ${startRuns}): rules ${fmt(tRules)} ms, scan of a tiny journal ${fmt(tScan)} ms (target < 300 ms)`);
-  writeFileSync(join(process.cwd(), '.bench-result.json'), JSON.stringify({ size, formats, variants, results, startup: { rules: tRules, scan: tScan }, patterns: kept.length }, null, 2));
+  if (opt('json')) writeFileSync(opt('json'), JSON.stringify({ size, formats, variants, results, startup: { rules: tRules, scan: tScan }, patterns: kept.length }, null, 2));
 } finally {
   if (flag('keep')) console.log(`files kept in ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });

@@ -8,16 +8,13 @@ import { spawn } from 'node:child_process';
 import { promises as fsp, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Chalk } from 'chalk';
-import { collectEvidence, type CollectOptions } from './collectors/index.js';
-import { diagnose, verdict, type Availability } from './engine/diagnose.js';
+import type { Availability } from './engine/diagnose.js';
 import { compileMatcher } from './engine/matcher.js';
 import { JournalScanner } from './engine/scan-journal.js';
 import type { EvidenceKind, JournalEvidence } from './evidence.js';
 import { fileInput, journalctlArgs, type JournalInput } from './journal/read.js';
-import { crashLoopOf } from './journal/runs.js';
-import { nodeStateDecision, stdinIsPiped, type ScanOptions } from './scan.js';
+import { assembleReport, collectNodeState, stdinIsPiped, type ScanOptions } from './scan.js';
 import type { Finding, Report, Severity, SourceInfo } from './types.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface FindingChange {
   key: string;
@@ -201,28 +198,9 @@ export class Follower {
       }
     }
     for (const k of this.kinds) if (k !== 'journal' && !evidence.has(k)) evidence.set(k, { ok: false, reason: `${k}: still being collected` });
-    const nodeValue = (evidence.get('node') as { ok: true; value: { name?: string; kubeletVersion?: string } } | undefined)?.value;
-    const kubeletVersion = this.o.scan.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeValue?.kubeletVersion;
-    const { findings, skipped, rulesRun } = diagnose({ rules: this.rules, evidence, hits: res.hits, now, kubeletVersion });
-    const runs = jv?.runs ?? [];
-    // a loop that the latest run broke out of is history (journal/runs.ts), as in a scan
-    const crashLoop = crashLoopOf(runs, jv?.latestRun ?? runs.length - 1);
     const sources = res.evidence.sources.map((s) => ({ ...s, records: s.records || res.records, problems: [...s.problems] }));
-    const report: Report = {
-      version: 1,
-      tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
-      generatedAt: now.toISOString(),
-      verdict: '',
-      node: { name: jv?.facts.nodeName ?? nodeValue?.name ?? jv?.facts.hostnames[0], kubeletVersion },
-      sources: [...sources, ...this.nodeSources],
-      runs,
-      crashLoop,
-      findings,
-      skipped,
-      rulesRun,
-      stats: { bytes: res.bytes, lines: res.lines, records: res.records, ms: { read: 0, parse: 0, match: 0, collect: 0, diagnose: 0, total: 0 } },
-    };
-    report.verdict = verdict(report);
+    const report = assembleReport({ o: this.o.scan, rules: this.rules, evidence, hits: res.hits, now, sources: [...sources, ...this.nodeSources] });
+    report.stats = { bytes: res.bytes, lines: res.lines, records: res.records, ms: { read: 0, parse: 0, match: 0, collect: 0, diagnose: 0, total: 0 } };
     // The scanner keeps mutating its aggregates; hand out a copy that stays as it was.
     return structuredClone(report);
   }
@@ -239,31 +217,10 @@ export class Follower {
     const s = this.o.scan;
     const hosts = this.scanner.tracker.facts.hostnames;
     if (!s.root && s.nodeState === undefined && !hosts.length && this.scanner.records === 0 && !this.inputDone) return;
-    const opts: CollectOptions = {
-      root: s.root ?? '/',
-      live: !s.root,
-      now: s.now ?? new Date(),
-      kubeconfig: s.kubeconfig,
-      nodeFile: s.nodeFile,
-      useApi: s.useApi ?? !s.root,
-      hostnameOverride: s.hostnameOverride,
-      kubeletVersion: s.kubeletVersion ?? this.scanner.tracker.facts.kubeletVersion,
-    };
-    const decision = nodeStateDecision(s, hosts);
-    const kinds = [...this.kinds].filter((k) => k !== 'journal');
     this.collecting = (async () => {
-      if (decision.collect) {
-        const c = await collectEvidence(kinds, opts);
-        this.nodeEvidence = c.evidence;
-        this.nodeSources = c.sources;
-      } else {
-        for (const k of kinds) this.nodeEvidence.set(k, { ok: false, reason: decision.reason! });
-        if (s.nodeFile && this.kinds.has('node')) {
-          const c = await collectEvidence(['node'], { ...opts, useApi: false });
-          for (const [k, v] of c.evidence) this.nodeEvidence.set(k, v);
-          this.nodeSources = c.sources;
-        }
-      }
+      const c = await collectNodeState(s, s.now ?? new Date(), [...this.kinds], this.scanner.result().evidence);
+      this.nodeEvidence = c.evidence;
+      this.nodeSources = c.sources;
       this.collected = true;
       this.update();
     })();

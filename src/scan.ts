@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { collectEvidence, type CollectOptions } from './collectors/index.js';
 import { diagnose, verdict, type Availability } from './engine/diagnose.js';
+import type { RuleHits } from './engine/hits.js';
 import { compileMatcher } from './engine/matcher.js';
 import { JournalScanner } from './engine/scan-journal.js';
 import type { EvidenceKind, JournalEvidence } from './evidence.js';
@@ -42,11 +43,11 @@ export interface ScanOptions {
 }
 
 /** Whether stdin carries data we may read without hanging (a pipe or a redirected file). */
-export function stdinIsPiped(): boolean {
+export function stdinIsPiped(o: { sockets?: boolean } = {}): boolean {
   try {
     const st = fstatSync(0);
     // journalctl | kubelet-doctor gives a FIFO; `< file` a file; Node's and some supervisors' pipes are sockets
-    return st.isFIFO() || st.isFile() || st.isSocket();
+    return st.isFIFO() || st.isFile() || (o.sockets !== false && st.isSocket());
   } catch {
     return false;
   }
@@ -56,6 +57,9 @@ export function stdinIsPiped(): boolean {
 export function journalInputs(o: ScanOptions): { inputs: JournalInput[]; reason?: string } {
   if (o.inputs) return { inputs: o.inputs, reason: o.inputs.length ? undefined : 'journal: none given' };
   if (o.journals?.length) return { inputs: o.journals.map(fileInput) };
+  // `journalctl … | kubelet-doctor scan --root capture/` pairs the journal with the capture; a socket on
+  // stdin (a supervisor's, never closed) is not taken as a journal when a capture is the subject
+  if (o.root && stdinIsPiped({ sockets: false })) return { inputs: [fileInput('-')] };
   if (o.root) return { inputs: [], reason: 'journal: none given (--root scans read no live journal; pass --journal FILE)' };
   if (stdinIsPiped()) return { inputs: [fileInput('-')] };
   if (o.noJournalctl) return { inputs: [], reason: 'journal: none given' };
@@ -77,7 +81,7 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   const matcher = compileMatcher(journalRules);
   const scanner = new JournalScanner(matcher, { now, citeLimit: o.citeLimit, onProgress: o.onProgress, onHit: o.onHit });
   let journalStats = { lines: 0, records: 0, bytes: 0 };
-  let hits = new Map<string, import('./engine/hits.js').RuleHits>();
+  let hits = new Map<string, RuleHits>();
   if (kinds.has('journal')) {
     const { inputs, reason } = journalInputs(o);
     for (const input of inputs) await scanner.scan(input);
@@ -95,7 +99,43 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   const tc = performance.now();
   const journalEv = evidence.get('journal');
   const jv = journalEv?.ok ? (journalEv.value as JournalEvidence) : undefined;
-  const collectOpts: CollectOptions = {
+  const node = await collectNodeState(o, now, [...kinds], jv);
+  for (const [k, v] of node.evidence) evidence.set(k, v);
+  sources.push(...node.sources);
+  const collectMs = performance.now() - tc;
+
+  // 3. diagnosis
+  const td = performance.now();
+  const report = assembleReport({ o, rules, evidence, hits, now, sources });
+  report.stats = {
+    bytes: journalStats.bytes,
+    lines: journalStats.lines,
+    records: journalStats.records,
+    // read: the journal pass minus parsing and matching (I/O, the literal prefilter and line walk)
+    ms: {
+      read: Math.max(0, journalMs - scanner.timing.parse - scanner.timing.match),
+      parse: scanner.timing.parse,
+      match: scanner.timing.match,
+      collect: collectMs,
+      diagnose: performance.now() - td,
+      total: performance.now() - t0,
+    },
+  };
+  return report;
+}
+
+/**
+ * Collect the node-state kinds, or say why not (nodeStateDecision). A saved Node object (--node)
+ * speaks for its node wherever the doctor runs.
+ */
+export async function collectNodeState(
+  o: ScanOptions,
+  now: Date,
+  kinds: EvidenceKind[],
+  jv: JournalEvidence | undefined,
+): Promise<{ evidence: Map<EvidenceKind, Availability>; sources: SourceInfo[] }> {
+  const wanted = kinds.filter((k) => k !== 'journal');
+  const opts: CollectOptions = {
     root: o.root ?? '/',
     live: !o.root,
     now,
@@ -106,54 +146,41 @@ export async function runScan(o: ScanOptions): Promise<Report> {
     kubeletVersion: o.kubeletVersion ?? jv?.facts.kubeletVersion,
   };
   const decision = nodeStateDecision(o, jv?.facts.hostnames ?? []);
-  if (decision.collect) {
-    const collected = await collectEvidence([...kinds], collectOpts);
-    for (const [k, v] of collected.evidence) evidence.set(k, v);
-    sources.push(...collected.sources);
-  } else {
-    for (const k of kinds) if (k !== 'journal') evidence.set(k, { ok: false, reason: decision.reason! });
-    if (o.nodeFile && kinds.has('node')) {
-      // a saved Node object speaks for its node wherever the doctor runs
-      const collected = await collectEvidence(['node'], { ...collectOpts, useApi: false });
-      for (const [k, v] of collected.evidence) evidence.set(k, v);
-      sources.push(...collected.sources);
-    }
-  }
-  const collectMs = performance.now() - tc;
+  if (decision.collect) return collectEvidence(wanted, opts);
+  const evidence = new Map<EvidenceKind, Availability>(wanted.map((k) => [k, { ok: false, reason: decision.reason! }]));
+  if (!o.nodeFile || !wanted.includes('node')) return { evidence, sources: [] };
+  const fromFile = await collectEvidence(['node'], { ...opts, useApi: false });
+  for (const [k, v] of fromFile.evidence) evidence.set(k, v);
+  return { evidence, sources: fromFile.sources };
+}
 
-  // 3. diagnosis
-  const td = performance.now();
-  const kubeletVersion = o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(evidence);
-  const { findings, skipped, rulesRun } = diagnose({ rules, evidence, hits, now, kubeletVersion });
+/** Diagnose and assemble the Report (no timing stats) — shared by scans and follow mode. */
+export function assembleReport(a: {
+  o: Pick<ScanOptions, 'kubeletVersion'>;
+  rules: Rule[];
+  evidence: Map<EvidenceKind, Availability>;
+  hits: Map<string, RuleHits>;
+  now: Date;
+  sources: SourceInfo[];
+}): Report {
+  const journalEv = a.evidence.get('journal');
+  const jv = journalEv?.ok ? (journalEv.value as JournalEvidence) : undefined;
+  const kubeletVersion = a.o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(a.evidence);
+  const { findings, skipped, rulesRun } = diagnose({ rules: a.rules, evidence: a.evidence, hits: a.hits, now: a.now, kubeletVersion });
   const runs = jv?.runs ?? [];
-  // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
-  const crashLoop = crashLoopOf(runs, jv?.latestRun ?? runs.length - 1);
   const report: Report = {
     version: 1,
     tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
-    generatedAt: now.toISOString(),
+    generatedAt: a.now.toISOString(),
     verdict: '',
-    node: { name: jv?.facts.nodeName ?? nodeName(evidence) ?? jv?.facts.hostnames[0], kubeletVersion },
-    sources,
+    node: { name: jv?.facts.nodeName ?? nodeName(a.evidence) ?? jv?.facts.hostnames[0], kubeletVersion },
+    sources: a.sources,
     runs,
-    crashLoop,
+    // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
+    crashLoop: crashLoopOf(runs, jv?.latestRun ?? runs.length - 1),
     findings,
     skipped,
     rulesRun,
-    stats: {
-      bytes: journalStats.bytes,
-      lines: journalStats.lines,
-      records: journalStats.records,
-      // read: the journal pass minus parsing and matching (I/O, the literal prefilter and line walk)
-      ms: {
-        read: Math.max(0, journalMs - scanner.timing.parse - scanner.timing.match),
-        parse: scanner.timing.parse,
-        match: scanner.timing.match,
-        collect: collectMs,
-        diagnose: performance.now() - td,
-        total: performance.now() - t0,
-      },
-    },
   };
   report.verdict = verdict(report);
   return report;

@@ -212,7 +212,8 @@ describe('wrappers', () => {
     );
     expect(records.map((r) => [r.level, r.message, r.fromKubelet])).toEqual([
       ['I', 'Starting k3s v1.30.2+k3s1 (faaf2d5a)', true],
-      ['E', 'Failed to connect to proxy. Empty dialer response', true],
+      // the logrus error="…" field stays in the matchable message (containerd's CNI load errors live there)
+      ['E', 'Failed to connect to proxy. Empty dialer response error="dial tcp 10.0.0.1:6443: connect: connection refused"', true],
       ['W', 'Unable to watch for tunnel endpoints', true],
       ['E', '"Skipping pod synchronization" err="container runtime status check may not have completed yet"', true],
     ]);

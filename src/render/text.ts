@@ -25,7 +25,8 @@ export function citationLine(c: ChalkInstance, cit: Citation): string {
     const [a, b] = cit.highlight;
     text = text.slice(0, a) + c.bold.underline(text.slice(a, b)) + text.slice(b);
   }
-  const field = cit.field ? `${cit.field}${cit.value !== undefined ? ` = ${cit.value}` : ''}: ` : '';
+  // the cited config line usually names its field already; say field = value only when it does not
+  const field = cit.field && !cit.text.includes(cit.field) ? `${cit.field}${cit.value !== undefined ? ` = ${cit.value}` : ''}: ` : '';
   const note = cit.note ? c.dim(` (${cit.note})`) : '';
   return `${c.dim(loc)}  ${field}${text}${note}`;
 }
@@ -51,10 +52,14 @@ function renderFinding(c: ChalkInstance, f: Finding, r: Report, o: TextOptions, 
   out.push(`${pad}${f.message}`);
   const seen = seenLine(f, r.runs.length);
   if (seen) out.push(`${pad}${c.dim(seen)}`);
-  const max = o.maxCitations ?? 4;
-  const cites = f.evidence.slice(0, max);
-  for (const cit of cites) out.push(`${pad}${c.dim('│')} ${citationLine(c, cit)}`);
-  if (f.evidence.length > max) out.push(`${pad}${c.dim(`│ … ${f.evidence.length - max} more`)}`);
+  // a few journal lines (the first ones and the latest) and the node evidence beside them
+  const max = o.maxCitations ?? 3;
+  const journal = f.evidence.filter((e) => e.kind === 'journal');
+  const shownJournal = journal.length > max ? [...journal.slice(0, max - 1), journal[journal.length - 1]!] : journal;
+  const other = f.evidence.filter((e) => e.kind !== 'journal').slice(0, 6);
+  for (const cit of [...shownJournal, ...other]) out.push(`${pad}${c.dim('│')} ${citationLine(c, cit)}`);
+  const hidden = f.evidence.length - shownJournal.length - other.length;
+  if (hidden > 0) out.push(`${pad}${c.dim(`│ … ${hidden} more (--format json lists them all)`)}`);
   out.push(`${pad}${c.bold('Why:')} ${f.why}`);
   out.push(`${pad}${c.bold('Fix:')} ${f.remediation.summary}`);
   f.remediation.steps.forEach((s, i) => {
