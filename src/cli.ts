@@ -172,9 +172,14 @@ export function buildProgram(): Command {
     .command('rules')
     .description('list the rules')
     .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (opts) => {
       const rules = await rulesOrExit(opts.rules);
+      if (opts.format === 'markdown') {
+        const { renderRulesDoc } = await import('./render/rules-doc.js');
+        process.stdout.write(renderRulesDoc(rules));
+        return;
+      }
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(rules.map(({ check: _c, file: _f, ...meta }) => meta), null, 2)}\n`);
         return;
