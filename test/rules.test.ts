@@ -116,3 +116,12 @@ references: [https://kubernetes.io/]
     expect(errors[0]).toMatch(/my-rule\.yaml: match\.journal\[0\]\.pattern: nested unbounded quantifiers/);
   });
 });
+
+describe('docs/rules.md', () => {
+  it('is generated from the current rule metadata (kubelet-doctor rules --format markdown > docs/rules.md)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderRulesDoc } = await import('../src/render/rules-doc.js');
+    const committed = readFileSync(join(ROOT, 'docs/rules.md'), 'utf8');
+    expect(committed).toBe(renderRulesDoc(await builtinRules()));
+  });
+});
