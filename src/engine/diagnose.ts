@@ -60,7 +60,7 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
       else missing.push(a ? a.reason : `${kind}: not collected`);
     }
     if (Object.keys(have).length === 0) {
-      skipped.push({ ruleId: rule.id, reason: missing.join('; ') });
+      skipped.push({ ruleId: rule.id, reason: [...new Set(missing)].join('; ') });
       continue;
     }
     const h = hits.get(rule.id) ?? emptyHits(rule.match?.journal?.length ?? 0);
