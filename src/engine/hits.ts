@@ -48,6 +48,7 @@ export function emptyHits(patterns: number): RuleHits {
 export class HitCollector {
   readonly hits: RuleHits;
   private readonly seen = new Set<string>();
+  private lastRec?: LogRecord;
   constructor(
     patterns: number,
     private readonly limit: number,
@@ -57,8 +58,14 @@ export class HitCollector {
 
   add(rec: LogRecord, raw: string, run: number, patternIndex: number, captures: Record<string, string>, highlight?: [number, number]): void {
     const h = this.hits;
-    h.count++;
     h.byPattern[patternIndex]!++;
+    // one record matched by two wordings of the same rule is one occurrence, cited once
+    if (rec === this.lastRec) {
+      for (const [k, v] of Object.entries(captures)) if (v !== undefined) h.captures[k] = v;
+      return;
+    }
+    this.lastRec = rec;
+    h.count++;
     if (h.runs[h.runs.length - 1] !== run && !h.runs.includes(run)) h.runs.push(run);
     if (rec.timeText) {
       h.firstTime ??= rec.timeText;
