@@ -7,6 +7,7 @@
 // remembers the file and line it came from, so rules can cite `var/lib/kubelet/config.yaml:12`.
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
+import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Availability } from '../engine/diagnose.js';
@@ -496,10 +497,21 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     fields,
     unitProblems: unit?.problems ?? [],
     problems,
-    kubeletVersion: ctx.opts.kubeletVersion ?? packagedVersion(root),
+    kubeletVersion: ctx.opts.kubeletVersion ?? (ctx.opts.live ? binaryVersion(binary) : undefined) ?? packagedVersion(root),
     hostname,
   };
   return { ok: true, value: evidence };
+}
+
+/**
+ * On a live node, ask the kubelet binary itself (`kubelet --version` prints `Kubernetes v1.30.2`); it
+ * only prints and exits. Never on a captured tree: its binaries are not this machine's to run.
+ */
+function binaryVersion(binary: string | undefined): string | undefined {
+  if (!binary || !binary.startsWith('/') || posix.basename(binary) !== 'kubelet') return undefined;
+  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /Kubernetes (v\d+\.\d+\.\d+[\w.+-]*)/.exec(r.stdout ?? '');
+  return m?.[1];
 }
 
 /** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */
