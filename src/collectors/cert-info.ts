@@ -12,6 +12,9 @@ export interface CertInfo {
   source: string;
   /** Position in a PEM bundle (0-based). */
   index: number;
+  /** File to cite (the PEM file, or the kubeconfig holding it as `*-data`) and the line there. */
+  file?: string;
+  line?: number;
   subject: string;
   cn?: string;
   orgs: string[];
@@ -94,7 +97,7 @@ function safe<T>(f: () => T): T | undefined {
 }
 
 /** Parse every PEM block of `text` (certificates and private keys). `source` names it in messages. */
-export function parsePem(text: string, source: string): PemBlocks {
+export function parsePem(text: string, source: string, at?: { file: string; line?: number }): PemBlocks {
   const out: PemBlocks = { certs: [], keys: [], problems: [], others: [] };
   let m: RegExpExecArray | null;
   let n = 0;
@@ -111,7 +114,10 @@ export function parsePem(text: string, source: string): PemBlocks {
     if (type === 'CERTIFICATE') {
       try {
         const x = new X509Certificate(m[0]);
-        out.certs.push({ info: certInfo(x, source, out.certs.length), x509: x });
+        const info = certInfo(x, source, out.certs.length);
+        info.file = at?.file ?? source;
+        info.line = at ? at.line : line;
+        out.certs.push({ info, x509: x });
       } catch (e) {
         out.problems.push(`${source}: line ${line}: CERTIFICATE block cannot be parsed (${(e as Error).message})`);
       }
@@ -175,10 +181,11 @@ export function certCitation(c: CertInfo, field = 'subject', note?: string): imp
   const value = field === 'issuer' ? c.issuer : field === 'notAfter' ? c.notAfter : c.subject;
   return {
     kind: 'certificate',
-    source: c.source,
+    source: c.file ?? c.source,
+    ...(c.line !== undefined ? { line: c.line } : {}),
     text: `${field === 'subject' ? '' : `subject ${c.subject}; `}${field === 'issuer' ? '' : `issuer ${c.issuer}; `}valid ${c.notBefore} → ${c.notAfter}${c.sans.length ? `; SAN ${c.sans.join(', ')}` : ''}`,
     field,
     value,
-    ...(note ? { note } : {}),
+    ...(note || c.source !== (c.file ?? c.source) ? { note: [c.source !== c.file ? c.source.split(': ').pop() : '', note].filter(Boolean).join('; ') } : {}),
   };
 }

@@ -109,6 +109,8 @@ export const KUBECONFIG_CANDIDATES = [
 export const BOOTSTRAP_CANDIDATES = ['/etc/kubernetes/bootstrap-kubelet.conf', '/var/lib/kubelet/bootstrap-kubeconfig', '/etc/kubernetes/kubelet-bootstrap.kubeconfig'];
 
 interface Loaded {
+  /** For embedded data: the kubeconfig and the line of its `*-data:` key (citations point there). */
+  at?: { file: string; line?: number };
   text: string;
   path?: string;
   display: string;
@@ -161,7 +163,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
     if (typeof data === 'string' && data.trim() !== '') {
       const src = `${f.display}: ${dataKey}`;
       const d = decodeData(data, src);
-      return d.ok ? { text: d.text, display: src } : { problem: d.reason, display: src };
+      return d.ok ? { text: d.text, display: src, at: { file: f.display, line: keyLine(f.text, dataKey, what === 'CA file' ? file.cluster : file.user) } } : { problem: d.reason, display: src };
     }
     if (typeof p === 'string' && p !== '') {
       const np = nodeResolve(dir, p);
@@ -179,7 +181,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
   if (ca) {
     if ('problem' in ca) file.ca = { from: ca.path ? 'file' : 'embedded', path: ca.path, display: ca.display, problem: ca.problem, certs: [] };
     else {
-      const pem = parsePem(ca.text, ca.display);
+      const pem = parsePem(ca.text, ca.display, ca.at);
       caCerts = pem.certs.map((c) => c.x509);
       file.ca = { from: ca.path ? 'file' : 'embedded', path: ca.path, display: ca.display, certs: pem.certs.map((c) => c.info), ...(pem.problems.length ? { problem: pem.problems.join('; ') } : {}) };
       material.ca = ca.text;
@@ -193,7 +195,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
   if (cc) {
     if ('problem' in cc) file.clientCert = { from: cc.path ? 'file' : 'embedded', path: cc.path, display: cc.display, problem: cc.problem, extra: [] };
     else {
-      const pem = parsePem(cc.text, cc.display);
+      const pem = parsePem(cc.text, cc.display, cc.at);
       certX = pem.certs[0]?.x509;
       pool = pem.certs.slice(1).map((c) => c.x509);
       file.clientCert = {
@@ -211,7 +213,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
   if (ck) {
     if ('problem' in ck) file.clientKey = { from: ck.path ? 'file' : 'embedded', path: ck.path, display: ck.display, problem: ck.problem, present: false };
     else {
-      const pem = parsePem(ck.text, ck.display);
+      const pem = parsePem(ck.text, ck.display, ck.at);
       const key = pem.keys[0];
       file.clientKey = {
         from: ck.path ? 'file' : 'embedded',
@@ -358,4 +360,18 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   }
   if (material) materials.set(ev, material);
   return { ok: true, value: ev };
+}
+
+/** Line (1-based) of `key:` in a kubeconfig, preferring the one after the named cluster/user entry. */
+function keyLine(text: string, key: string, entryName: string | undefined): number | undefined {
+  const lines = text.split('\n');
+  const keyRe = new RegExp(`^\\s*${key}:`);
+  let from = 0;
+  if (entryName) {
+    const nameAt = lines.findIndex((l) => l.replace(/["']/g, '').trim().replace(/^- /, '') === `name: ${entryName}`);
+    if (nameAt >= 0) from = Math.max(0, nameAt - 4); // the key may precede `name:` in the same entry
+  }
+  const i = lines.findIndex((l, n) => n >= from && keyRe.test(l));
+  const j = i >= 0 ? i : lines.findIndex((l) => keyRe.test(l));
+  return j >= 0 ? j + 1 : undefined;
 }
