@@ -48,6 +48,9 @@ export function emptyHits(patterns: number): RuleHits {
 export class HitCollector {
   readonly hits: RuleHits;
   private readonly seen = new Set<string>();
+  /** The last message and its distinct-key (repeated messages are keyed once). */
+  private lastMessage?: string;
+  private lastKey = '';
   private lastRec?: LogRecord;
   constructor(
     patterns: number,
@@ -61,7 +64,7 @@ export class HitCollector {
     h.byPattern[patternIndex]!++;
     // one record matched by two wordings of the same rule is one occurrence, cited once
     if (rec === this.lastRec) {
-      for (const [k, v] of Object.entries(captures)) if (v !== undefined) h.captures[k] = v;
+      for (const k in captures) if (captures[k] !== undefined) h.captures[k] = captures[k]!;
       return;
     }
     this.lastRec = rec;
@@ -72,10 +75,15 @@ export class HitCollector {
       h.lastTime = rec.timeText;
     }
     if (rec.level && (!h.worstLevel || LEVEL_ORDER.indexOf(rec.level) > LEVEL_ORDER.indexOf(h.worstLevel))) h.worstLevel = rec.level;
-    for (const [k, v] of Object.entries(captures)) if (v !== undefined) h.captures[k] = v;
+    for (const k in captures) if (captures[k] !== undefined) h.captures[k] = captures[k]!;
     // distinct messages are counted up to a small bound, keyed without digits (timestamps, pids)
     if (this.seen.size < 64) {
-      const key = rec.message.replace(/\d+/g, '#').slice(0, 200);
+      let key = this.lastKey;
+      if (rec.message !== this.lastMessage) {
+        key = rec.message.replace(/\d+/g, '#').slice(0, 200);
+        this.lastMessage = rec.message;
+        this.lastKey = key;
+      }
       if (!this.seen.has(key)) this.seen.add(key);
       h.distinct = this.seen.size;
     }

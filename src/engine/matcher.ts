@@ -17,6 +17,16 @@ export interface CompiledPattern {
 }
 
 const LEVELS = 'IWEF';
+const CACHE_MAX_CHARS = 1024;
+const CACHE_ENTRIES = 512;
+
+interface CachedOutcome {
+  kubelet: boolean;
+  level: number;
+  text?: string;
+  hits: CompiledPattern[];
+  execs: RegExpExecArray[];
+}
 
 export interface Matcher {
   patterns: CompiledPattern[];
@@ -133,10 +143,6 @@ export function requiredLiterals(source: string): string[] | undefined {
   return r;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Unescape klog's quoting (`\"` → `"`) so one pattern serves printf and structured lines. */
 export function normaliseMessage(message: string): string {
   return message.indexOf('\\') === -1 ? message : message.replace(/\\(["\\])/g, '$1');
@@ -164,8 +170,12 @@ export function compileMatcher(rules: Rule[]): Matcher {
   }
   const filtered = patterns.filter((p) => p.literals);
   const always = patterns.filter((p) => !p.literals);
-  const allLiterals = [...new Set(filtered.flatMap((p) => p.literals!))];
-  const prefilter = allLiterals.length ? new RegExp(allLiterals.map(escapeRe).join('|'), 'i') : undefined;
+  const gate = new LineGate(filtered.map((p) => p.literals!));
+  // A broken node repeats the same messages (the klog header and journal prefix, which differ, are not part
+  // of them): the outcome of a message is remembered. Matching depends only on the message, the process
+  // family and the level, and RegExp#exec without the g flag is deterministic. Bounded: short messages
+  // only, cleared when full.
+  const cache = new Map<string, CachedOutcome>();
 
   return {
     patterns,
@@ -174,21 +184,208 @@ export function compileMatcher(rules: Rule[]): Matcher {
       const msg = rec.message.length > MATCH_WINDOW ? rec.message.slice(0, MATCH_WINDOW) : rec.message;
       const kubelet = rec.fromKubelet;
       const level = rec.level ? LEVELS.indexOf(rec.level) : -1;
+      const cacheable = msg.length <= CACHE_MAX_CHARS;
+      if (cacheable) {
+        const c = cache.get(msg);
+        if (c && c.kubelet === kubelet && c.level === level) {
+          for (let k = 0; k < c.hits.length; k++) onMatch(c.hits[k]!, c.execs[k]!, c.text!);
+          return;
+        }
+      }
       let text: string | undefined;
+      const hits: CompiledPattern[] = [];
+      const execs: RegExpExecArray[] = [];
       const test = (p: CompiledPattern) => {
         if (!kubelet && !p.anyProcess) return;
         if (p.minLevel >= 0 && level >= 0 && level < p.minLevel) return;
         text ??= normaliseMessage(msg);
         const m = p.re.exec(text);
-        if (m) onMatch(p, m, text);
+        if (m) {
+          hits.push(p);
+          execs.push(m);
+          onMatch(p, m, text);
+        }
       };
-      if (prefilter && prefilter.test(msg)) {
-        const lower = msg.toLowerCase();
-        for (const p of filtered) if (p.literals!.some((l) => lower.includes(l))) test(p);
-      }
+      const marked = gate.find(msg);
+      for (let k = 0; k < marked.length; k++) test(filtered[marked[k]!]!);
       for (const p of always) test(p);
+      if (cacheable) {
+        if (cache.size >= CACHE_ENTRIES) cache.clear();
+        cache.set(msg, { kubelet, level, text, hits, execs });
+      }
     },
   };
+}
+
+/**
+ * Which patterns' literals occur in a message, for the matcher: exactly the patterns one of whose literals
+ * `message.toLowerCase()` contains, save that a non-ASCII character never counts as an ASCII one (`İ` →
+ * `i̇`) — case-insensitive matching without the `u` flag never folds across that line either, so no pattern
+ * that can match is left out. Like LiteralScanner, over the message's characters: each ASCII literal
+ * contributes `stride` consecutive 4-character grams (ASCII letters folded to lower case), one position in
+ * `stride` is hashed and looked up, candidates are verified character by character. The grams are first
+ * taken from each literal's start, then re-chosen (rarest window) from the first messages seen. Literals
+ * holding non-ASCII characters are tested with toLowerCase() and includes().
+ */
+export class LineGate {
+  private readonly lits: Uint8Array[] = [];
+  /** Per literal: the pattern indices needing it. */
+  private readonly litPatterns: number[][] = [];
+  /** Non-ASCII literals: [literal, pattern indices]. */
+  private readonly slow: [string, number[]][];
+  private readonly stride: number;
+  private table = new Int32Array(1 << GATE_BITS);
+  /** Per table slot (index − 1): [literal index, gram offset] pairs. */
+  private buckets: number[][] = [];
+  private freq?: Uint32Array = new Uint32Array(1 << GATE_BITS);
+  private sampled = 0;
+  private readonly stamp: Uint32Array;
+  private gen = 0;
+  private readonly out: number[] = [];
+
+  constructor(literals: string[][]) {
+    this.stamp = new Uint32Array(literals.length);
+    const index = new Map<string, number>();
+    const slow = new Map<string, number[]>();
+    literals.forEach((list, pi) => {
+      for (const l of new Set(list)) {
+        if (!/^[\x20-\x7e]{4,}$/.test(l)) {
+          const s = slow.get(l) ?? [];
+          s.push(pi);
+          slow.set(l, s);
+          continue;
+        }
+        let li = index.get(l);
+        if (li === undefined) {
+          li = this.lits.length;
+          index.set(l, li);
+          this.lits.push(Buffer.from(l.toLowerCase(), 'latin1'));
+          this.litPatterns.push([]);
+        }
+        this.litPatterns[li]!.push(pi);
+      }
+    });
+    this.slow = [...slow];
+    const minLen = this.lits.length ? Math.min(...this.lits.map((l) => l.length)) : 4;
+    this.stride = Math.max(1, Math.min(8, minLen - 3));
+    this.plan();
+  }
+
+  /** (Re)build the gram table: for each literal its `stride` consecutive grams that are rarest in the sample. */
+  private plan(): void {
+    const freq = this.freq;
+    this.table = new Int32Array(1 << GATE_BITS);
+    this.buckets = [];
+    this.lits.forEach((lit, li) => {
+      let best = 0;
+      let bestCost = Infinity;
+      // nothing sampled yet: every window costs the same (the first is taken)
+      for (let o = 0; freq && this.sampled > 0 && o + this.stride <= lit.length - 3; o++) {
+        let cost = 0;
+        for (let k = o; k < o + this.stride; k++) cost += freq[gateSlot(litGram(lit, k))]!;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = o;
+        }
+      }
+      for (let k = best; k < best + this.stride; k++) {
+        const slot = gateSlot(litGram(lit, k));
+        let b = this.table[slot]!;
+        if (b === 0) {
+          this.buckets.push([]);
+          b = this.buckets.length;
+          this.table[slot] = b;
+        }
+        this.buckets[b - 1]!.push(li, k);
+      }
+    });
+  }
+
+  private sample(msg: string): void {
+    const freq = this.freq!;
+    let key = 0;
+    for (let i = 0; i < msg.length; i++) {
+      let c = msg.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      key = ((key >>> 8) | ((c & 0xff) << 24)) >>> 0;
+      if (i >= 3) freq[gateSlot(key)]!++;
+    }
+    if (++this.sampled === GATE_SAMPLE) {
+      this.plan();
+      this.freq = undefined;
+    }
+  }
+
+  /** Indices (ascending) of the patterns one of whose literals `msg` holds. The array is reused. */
+  find(msg: string): number[] {
+    if (this.freq) this.sample(msg);
+    const out = this.out;
+    out.length = 0;
+    if (++this.gen === 0xffffffff) {
+      this.stamp.fill(0);
+      this.gen = 1;
+    }
+    const g = this.gen;
+    const stamp = this.stamp;
+    const table = this.table;
+    const buckets = this.buckets;
+    const lits = this.lits;
+    const stride = this.stride;
+    const n = msg.length;
+    for (let i = 0; i + 3 < n; i += stride) {
+      let c0 = msg.charCodeAt(i);
+      let c1 = msg.charCodeAt(i + 1);
+      let c2 = msg.charCodeAt(i + 2);
+      let c3 = msg.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 128) continue;
+      if (c0 >= 65 && c0 <= 90) c0 += 32;
+      if (c1 >= 65 && c1 <= 90) c1 += 32;
+      if (c2 >= 65 && c2 <= 90) c2 += 32;
+      if (c3 >= 65 && c3 <= 90) c3 += 32;
+      const b = table[gateSlot((c0 | (c1 << 8) | (c2 << 16) | (c3 << 24)) >>> 0)]!;
+      if (b === 0) continue;
+      const list = buckets[b - 1]!;
+      for (let j = 0; j < list.length; j += 2) {
+        const li = list[j]!;
+        const lit = lits[li]!;
+        const at = i - list[j + 1]!;
+        if (at < 0 || at + lit.length > n) continue;
+        let k = 0;
+        for (; k < lit.length; k++) {
+          let d = msg.charCodeAt(at + k);
+          if (d >= 65 && d <= 90) d += 32;
+          if (d !== lit[k]) break;
+        }
+        if (k !== lit.length) continue;
+        for (const pi of this.litPatterns[li]!)
+          if (stamp[pi] !== g) {
+            stamp[pi] = g;
+            out.push(pi);
+          }
+      }
+    }
+    if (this.slow.length) {
+      const lower = msg.toLowerCase();
+      for (const [l, pis] of this.slow)
+        if (lower.includes(l))
+          for (const pi of pis)
+            if (stamp[pi] !== g) {
+              stamp[pi] = g;
+              out.push(pi);
+            }
+    }
+    if (out.length > 1) out.sort((x, y) => x - y);
+    return out;
+  }
+}
+
+/** The 4-byte gram of a lower-cased literal at `at`, as find() computes it (no folding of other bytes). */
+function litGram(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
+function gateSlot(key: number): number {
+  return Math.imul(key, HASH_MUL) >>> GATE_SHIFT;
 }
 
 /** Literals (lower-case ASCII, ≥ 4 bytes) that together cover every pattern; undefined when some pattern has none. */
@@ -216,6 +413,9 @@ export function asciiLiteral(lit: string): string | undefined {
   return best.length >= 4 ? best.toLowerCase() : undefined;
 }
 
+const GATE_BITS = 16;
+const GATE_SAMPLE = 256;
+const GATE_SHIFT = 32 - GATE_BITS;
 const LOWER = new Uint8Array(256);
 for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
 const TABLE_BITS = 16;
@@ -253,11 +453,13 @@ export class LiteralScanner {
     // gram frequencies in the sample (folded keys, hashed)
     const freq = new Uint32Array(1 << TABLE_BITS);
     if (sample) for (let i = 0; i + 3 < sample.length; i++) freq[gramSlot(gramKey(sample, i))]!++;
+    // a small input is scanned in no time whatever the windows: do not spend start-up time choosing them
+    const choose = !!sample && sample.length >= 64 * 1024;
     this.lits.forEach((lit, li) => {
       const grams = lit.length - 3;
       let best = 0;
       let bestCost = Infinity;
-      for (let o = 0; o + this.stride <= grams; o++) {
+      for (let o = 0; choose && o + this.stride <= grams; o++) {
         let cost = 0;
         for (let k = o; k < o + this.stride; k++) cost += freq[gramSlot(gramKey(lit, k))]!;
         if (cost < bestCost) {

@@ -96,16 +96,70 @@ interface Signature {
   /** json: `"_PID":"1234"` and `"_BOOT_ID":"..."`. */
   pidField?: Buffer;
   bootField?: Buffer;
+  /** text with `host ident[pid]` and an ASCII prefix: what derived it (reused when the next line has the same shape). */
+  host?: string;
+  process?: string;
+  needle?: string;
+  /**
+   * text with `[pid]` in the prefix and a classic `Mon DD hh:mm:ss[.frac]` timestamp: that timestamp's
+   * bytes (length `off`), for pendingOverwritten().
+   */
+  head?: Uint8Array;
+  /** index of the first `:` in head */
+  colon?: number;
 }
 
 function isIWE(c: number | undefined): boolean {
   return c === 73 || c === 87 || c === 69;
 }
 
+/** `Nov 20 03:00:09.871834` (journalctl -o short/short-precise in the C locale, syslog files). */
+const CLASSIC_STAMP = /^[A-Za-z]{3} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?$/;
+
+function isDigitByte(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether examining the pending (last skipped) line may be left out before examining the skippable-shaped
+ * line at `s` (examined only because it holds a literal). Both carry the signature's prefix bytes (host,
+ * identifier, `[pid]`) and a klog I/W/E header; their timestamps have the signature line's shape (digits
+ * where it has digits, its other bytes elsewhere — so both parse as that line did, to a kubelet record of
+ * the current run and PID) and the same bytes up to the first `:` (month and day: the same year
+ * inference). The pending record's effects — the run's end line, last time and last epoch ms, the
+ * parser's last record and indentation — are then all overwritten by the examined line's record; it is
+ * only counted. (Its facts need markers and its literals none: it was skippable.)
+ */
+function pendingOverwritten(st: SourceState, buf: Buffer, s: number, sig: Signature): boolean {
+  const head = sig.head;
+  if (!head || sig.colon === undefined || sig.colon < 0 || st.pendingBuf !== buf) return false;
+  const p = st.pendingStart;
+  for (let k = 0; k < head.length; k++) {
+    const h = head[k]!;
+    const a = buf[p + k]!;
+    const b = buf[s + k]!;
+    if (k < sig.colon ? a !== b : false) return false;
+    if (isDigitByte(h)) {
+      if (!isDigitByte(a) || !isDigitByte(b)) return false;
+    } else if (a !== h || b !== h) return false;
+  }
+  return true;
+}
+
+function asciiHead(s: string, n: number): boolean {
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
 /** The signature of an examined kubelet line with a klog I/W/E header, or undefined when it has no usable shape. */
-function deriveSignature(line: string, rec: LogRecord, run: KubeletRun): Signature | undefined {
+function deriveSignature(line: string, rec: LogRecord, run: KubeletRun, prev?: Signature): Signature | undefined {
   const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
   const pid = rec.pid!;
+  // the same process as the previous signature, its prefix at the same (ASCII) offset: the same signature
+  if (prev && prev.needle !== undefined && prev.run === run && prev.pid === pid && prev.host === rec.host && prev.process === rec.process) {
+    const idx = raw.indexOf(prev.needle);
+    if (idx === prev.off && asciiHead(raw, idx)) return isIWE(raw.charCodeAt(idx + prev.needle.length)) ? prev : undefined;
+  }
   const base = { run, pid, json: false, off: 0, bytes: new Uint8Array(0), msgAt: 0, pidAt: -1 };
   const klogPid = ` ${String(pid).padStart(7)} `;
   if (raw.charCodeAt(0) === 123) {
@@ -130,7 +184,11 @@ function deriveSignature(line: string, rec: LogRecord, run: KubeletRun): Signatu
     const off = Buffer.byteLength(raw.slice(0, idx));
     const bytes = Buffer.from(needle);
     const msgAt = off + bytes.length;
-    return pidInKlog ? { ...base, off, bytes, msgAt, pidAt: msgAt + 21, pidBytes: Buffer.from(klogPid) } : { ...base, off, bytes, msgAt };
+    if (pidInKlog) return { ...base, off, bytes, msgAt, pidAt: msgAt + 21, pidBytes: Buffer.from(klogPid) };
+    const stamp = raw.slice(0, idx);
+    const classic = off === idx && CLASSIC_STAMP.test(stamp);
+    const head = classic ? { head: Buffer.from(stamp, 'latin1'), colon: stamp.indexOf(':') } : {};
+    return off === idx ? { ...base, off, bytes, msgAt, host: rec.host, process: rec.process, needle, ...head } : { ...base, off, bytes, msgAt };
   }
   if (rec.process === undefined && isIWE(raw.charCodeAt(0)) && raw.slice(21, 21 + klogPid.length) === klogPid) {
     return { ...base, pidAt: 21, pidBytes: Buffer.from(klogPid) };
@@ -253,6 +311,7 @@ export class JournalScanner {
   records = 0;
   bytes = 0;
   readonly timing: ScanTiming = { prefilter: 0, parse: 0, match: 0 };
+  private readonly captureCache = new WeakMap<RegExpExecArray, Record<string, string>>();
 
   constructor(
     private readonly matcher: Matcher,
@@ -261,14 +320,26 @@ export class JournalScanner {
     for (const [ruleId, list] of matcher.byRule) this.collectors.set(ruleId, new HitCollector(list.length, opts.citeLimit ?? 3));
   }
 
-  /** Feed one record (also used by follow mode). */
-  feed(rec: LogRecord, raw: string): void {
+  /**
+   * Feed one record (also used by follow mode). `match: false` for a line the fast path could have skipped
+   * (it holds none of the rules' literals, so no pattern can match it): only the parser and the run tracker
+   * need to see it.
+   */
+  feed(rec: LogRecord, raw: string, match = true): void {
     this.records++;
     const run = this.tracker.observe(rec);
+    if (!match) return;
     const t0 = performance.now();
     this.matcher.match(rec, (p, m, text) => {
-      const captures: Record<string, string> = {};
-      if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) captures[k] = v;
+      // the matcher hands out the same exec result for a repeated message: its captures are built once
+      // (they are only read downstream)
+      let captures = this.captureCache.get(m);
+      if (!captures) {
+        captures = {};
+        const groups = m.groups;
+        if (groups) for (const k in groups) if (groups[k] !== undefined) captures[k] = groups[k]!;
+        this.captureCache.set(m, captures);
+      }
       const matched = m[0];
       let hl: [number, number] | undefined;
       const at = raw.indexOf(matched);
@@ -345,7 +416,7 @@ export class JournalScanner {
    * Examine one physical line fully (the reference path): parse it, let the run tracker see it, match it.
    * `bytes` is the line's length in the input (it may have been cut before decoding).
    */
-  private examine(st: SourceState, line: string, lineNo: number, bytes: number): LogRecord | undefined {
+  private examine(st: SourceState, line: string, lineNo: number, bytes: number, match = true): LogRecord | undefined {
     if (line.length > 65536 || bytes > HEAD_CAP) {
       st.longLines++;
       if (st.longLines === 1) st.info.problems.push(`line ${lineNo} is ${bytes} bytes long; only the first 64 KiB of such lines are examined`);
@@ -365,12 +436,12 @@ export class JournalScanner {
     }
     if (!rec) return undefined;
     if (rec.truncated) st.truncated++;
-    this.feed(rec, line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, ''));
+    this.feed(rec, line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, ''), match);
     return rec;
   }
 
   /**
-   * The fast path for text formats. Raw 1 MiB chunks are searched (undecoded) for the literals every rule
+   * The fast path for text formats. Raw chunks (512 KiB from files) are searched (undecoded) for the literals every rule
    * pattern needs plus MARKERS; lines are then walked with one indexOf each. A line is decoded, parsed and
    * matched (examine) when it holds a literal, or when skipping it could change anything the reference
    * path computes. Otherwise it is an unremarkable line of the current kubelet process — same journal
@@ -454,13 +525,15 @@ export class JournalScanner {
         h++;
       }
       const sig = st.sig;
-      if (!hit && sig && st.canSkip && nl - s <= SKIP_MAX && (sig.json ? skipJson(buf, s, nl, sig) : skipText(buf, s, nl, sig)) && (!dirty || clean(buf, s, nl))) {
+      const skippable = !!sig && st.canSkip && nl - s <= SKIP_MAX && (sig.json ? skipJson(buf, s, nl, sig) : skipText(buf, s, nl, sig)) && (!dirty || clean(buf, s, nl));
+      if (!hit && skippable) {
         if (st.pendingLine >= 0) st.skipped++;
         st.pendingBuf = buf;
         st.pendingStart = s;
         st.pendingEnd = nl;
         st.pendingLine = st.lineNo;
       } else {
+        if (hit && skippable && st.pendingLine >= 0 && pendingOverwritten(st, buf, s, sig!)) this.countPending(st);
         this.flush(st);
         const len = nl - s;
         const line = buf.toString('utf8', s, len > HEAD_CAP ? s + HEAD_CAP : nl);
@@ -474,6 +547,17 @@ export class JournalScanner {
       st.pendingText = st.pendingBuf.toString('utf8', st.pendingStart, st.pendingEnd);
       st.pendingBuf = undefined;
     }
+  }
+
+  /** Account for the skipped lines, the pending one included, without examining any (see pendingOverwritten). */
+  private countPending(st: SourceState): void {
+    const n = st.skipped + 1;
+    st.pendingLine = -1;
+    st.pendingBuf = undefined;
+    st.pendingText = undefined;
+    st.skipped = 0;
+    this.records += n;
+    st.sig!.run.records += n;
   }
 
   /** Account for skipped lines: each was a record of the current run; the last one is examined. */
@@ -490,7 +574,8 @@ export class JournalScanner {
       this.records += n;
       st.sig!.run.records += n;
     }
-    const rec = this.examine(st, text, line, text.length);
+    // a skippable line (no literal): parsed for the run tracker and the parser's state, never matched
+    const rec = this.examine(st, text, line, text.length, false);
     this.afterExamined(st, rec, text);
   }
 
@@ -499,7 +584,7 @@ export class JournalScanner {
     const runs = this.tracker.runs;
     const run = runs[runs.length - 1];
     if (rec && rec.fromKubelet && rec.pid !== undefined && run && run.pid === rec.pid && run.firstTime !== undefined && (rec.level === 'I' || rec.level === 'W' || rec.level === 'E')) {
-      st.sig = deriveSignature(line, rec, run);
+      st.sig = deriveSignature(line, rec, run, st.sig);
     }
     const sig = st.sig;
     st.canSkip = !!sig && st.parser.idle && run === sig.run && run.pid === sig.pid;

@@ -60,7 +60,18 @@ const monthNames: string[][] = [
 for (const names of monthNames) names.forEach((n, i) => (MONTHS[n] ??= i + 1));
 
 /** Month number from a localised month token, or undefined when it cannot be told. */
+let lastMonthToken: string | undefined;
+let lastMonthNumber: number | undefined;
+
 export function monthNumber(token: string): number | undefined {
+  if (token === lastMonthToken) return lastMonthNumber;
+  const n = monthNumberOf(token);
+  lastMonthToken = token;
+  lastMonthNumber = n;
+  return n;
+}
+
+function monthNumberOf(token: string): number | undefined {
   const t = token.trim().toLowerCase().replace(/\.$/, '');
   const direct = MONTHS[t];
   if (direct !== undefined) return direct;
@@ -302,6 +313,26 @@ function quotedValue(text: string, start: number, end: number): string {
  */
 export function parseStructuredText(text: string): Structured | undefined {
   if (text.charCodeAt(0) !== 34 /* " */) return undefined;
+  // a broken node repeats the same messages: complete results of short texts are remembered (a copy of
+  // the fields is returned, since the parser may add a block value to them)
+  const cacheable = text.length <= STRUCTURED_CACHE_CHARS;
+  if (cacheable) {
+    const f = structuredCache.get(text);
+    if (f) return { fields: { ...f }, unterminated: false };
+  }
+  const r = parseStructuredTextOnce(text);
+  if (cacheable && !r.unterminated && r.openBlock === undefined) {
+    if (structuredCache.size >= STRUCTURED_CACHE_ENTRIES) structuredCache.clear();
+    structuredCache.set(text, { ...r.fields });
+  }
+  return r;
+}
+
+const STRUCTURED_CACHE_CHARS = 1024;
+const STRUCTURED_CACHE_ENTRIES = 512;
+const structuredCache = new Map<string, Record<string, string>>();
+
+function parseStructuredTextOnce(text: string): Structured {
   const fields: Record<string, string> = {};
   const msgEnd = endOfQuoted(text, 0);
   if (msgEnd < 0) return { fields: { msg: unescapeGo(text.slice(1)) }, unterminated: true };

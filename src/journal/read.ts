@@ -16,7 +16,8 @@ export interface JournalInput {
 
 export function fileInput(path: string): JournalInput {
   if (path === '-') return { name: 'stdin', open: () => process.stdin };
-  return { name: path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
+  // 512 KiB chunks: as fast as 1 MiB, and fewer dead chunk buffers between collections (peak RSS)
+  return { name: path, open: () => createReadStream(path, { highWaterMark: 1 << 19 }) };
 }
 
 export interface JournalctlOptions {

@@ -40,33 +40,83 @@ export function parseYamlSafe(text: string, file: string): unknown {
   }
 }
 
-async function loadOne(path: string, opts: { builtin: boolean }): Promise<Rule> {
-  const ext = extname(path);
-  const id = basename(path, ext);
+/** Validate a parsed data rule or an imported code-rule module, then check its id and patterns. */
+function finishRule(path: string, id: string, source: { data: unknown } | { module: { default?: unknown } }): Rule {
   let rule: Rule;
-  if (ext === '.yaml' || ext === '.yml') {
-    const raw = parseYamlSafe(readFileSync(path, 'utf8'), path);
-    rule = validateRule(raw, path, 'data');
-  } else {
-    let target = path;
-    if (ext === '.ts') {
-      if (!runningFromSource) {
-        // compiled: rules/foo.ts lives at dist/rules/foo.js
-        target = join(packageRoot(), 'dist', 'rules', `${id}.js`);
-        if (!existsSync(target)) throw new Error(`${path}: code rule is not compiled (run npm run build)`);
-      }
-    }
-    const mod = (await import(pathToFileURL(target).href)) as { default?: unknown };
-    if (!mod.default) throw new RuleSchemaError(path, '(default export)', 'a code rule must `export default defineRule({...})`');
-    rule = validateRule(mod.default, path, 'code');
+  if ('data' in source) rule = validateRule(source.data, path, 'data');
+  else {
+    if (!source.module.default) throw new RuleSchemaError(path, '(default export)', 'a code rule must `export default defineRule({...})`');
+    rule = validateRule(source.module.default, path, 'code');
   }
   if (rule.id !== id) throw new RuleSchemaError(path, 'id', `"${rule.id}" must equal the file name "${id}"`);
   for (const [i, p] of (rule.match?.journal ?? []).entries()) {
     const problem = checkPatternSafety(p.pattern);
     if (problem) throw new RuleSchemaError(path, `match.journal[${i}].pattern`, problem);
   }
-  void opts;
   return rule;
+}
+
+async function loadOne(path: string, opts: { builtin: boolean }): Promise<Rule> {
+  const ext = extname(path);
+  const id = basename(path, ext);
+  void opts;
+  if (ext === '.yaml' || ext === '.yml') return finishRule(path, id, { data: parseYamlSafe(readFileSync(path, 'utf8'), path) });
+  let target = path;
+  if (ext === '.ts') {
+    if (!runningFromSource) {
+      // compiled: rules/foo.ts lives at dist/rules/foo.js
+      target = join(packageRoot(), 'dist', 'rules', `${id}.js`);
+      if (!existsSync(target)) throw new Error(`${path}: code rule is not compiled (run npm run build)`);
+    }
+  }
+  return finishRule(path, id, { module: (await import(pathToFileURL(target).href)) as { default?: unknown } });
+}
+
+/** Load every rule file of a directory, one by one (the built-in set without a bundle; --rules dirs). */
+export async function loadRuleFiles(dir: string, opts: { builtin: boolean }): Promise<Rule[]> {
+  const out: Rule[] = [];
+  for (const f of ruleFiles(dir)) out.push(await loadOne(join(dir, f), opts));
+  return out;
+}
+
+interface BundleEntry {
+  file: string;
+  kind: 'data' | 'code';
+  /** data rules: the YAML file's SHA-1, and its content as JSON text */
+  sha1?: string;
+  data?: string;
+  module?: { default?: unknown };
+}
+
+/**
+ * The built-in rules from dist/rules/index.js (written by scripts/build-rules.mjs at build time: YAML
+ * pre-parsed, code rules statically imported) — one import instead of a YAML parse or dynamic import per
+ * rule. Validated like rule files. Undefined when running from source, when there is no bundle, or when it
+ * is out of date (rule files added or removed, a YAML file changed): the caller then reads rules/.
+ */
+export async function loadBundledRules(dir = builtinRulesDir()): Promise<Rule[] | undefined> {
+  if (runningFromSource) return undefined;
+  const path = join(packageRoot(), 'dist', 'rules', 'index.js');
+  if (!existsSync(path)) return undefined;
+  let entries: BundleEntry[];
+  try {
+    entries = ((await import(pathToFileURL(path).href)) as { entries: BundleEntry[] }).entries;
+  } catch {
+    return undefined; // e.g. a code rule that throws on import: the per-file path reports it
+  }
+  const files = ruleFiles(dir);
+  if (!Array.isArray(entries) || files.length !== entries.length || files.some((f, i) => f !== entries[i]!.file)) return undefined;
+  let createHash: typeof import('node:crypto').createHash | undefined;
+  for (const e of entries)
+    if (e.kind === 'data') {
+      createHash ??= (await import('node:crypto')).createHash;
+      if (createHash('sha1').update(readFileSync(join(dir, e.file), 'utf8')).digest('hex') !== e.sha1) return undefined;
+    }
+  return entries.map((e) => {
+    const file = join(dir, e.file);
+    const id = basename(file, extname(file));
+    return finishRule(file, id, e.kind === 'data' ? { data: JSON.parse(e.data!) as unknown } : { module: e.module ?? {} });
+  });
 }
 
 export interface LoadedRules {
@@ -90,7 +140,7 @@ export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boo
   };
   if (opts.builtins !== false) {
     const dir = builtinRulesDir();
-    for (const f of ruleFiles(dir)) add(await loadOne(join(dir, f), { builtin: true }));
+    for (const r of (await loadBundledRules(dir)) ?? (await loadRuleFiles(dir, { builtin: true }))) add(r);
   }
   for (const d of extraDirs) {
     const dir = resolve(d);
