@@ -2,5 +2,7 @@
 import { execSync } from 'node:child_process';
 
 export default function setup(): void {
-  execSync('npx tsc -p tsconfig.json', { cwd: new URL('..', import.meta.url).pathname, stdio: 'inherit' });
+  const cwd = new URL('..', import.meta.url).pathname;
+  execSync('npx tsc -p tsconfig.json', { cwd, stdio: 'inherit' });
+  execSync('node scripts/build-rules.mjs', { cwd, stdio: 'inherit' }); // the bundled built-in rules the CLI loads
 }
