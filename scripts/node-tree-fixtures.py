@@ -320,11 +320,13 @@ PKI = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'node-tree-pki.sh
 
 def fixture(root, text):
     w(root, 'fixture.yaml', text)
-    # the PKI script travels with the fixture (kept beside the files it made), then runs for this tree's host
+    # beside the files it made, a one-line record of the command that made this tree's PKI (the shared
+    # script, for this tree's host); it runs that command now
     hostname = open(os.path.join(root, 'etc/hostname')).read().strip()
-    shutil.copy(PKI, os.path.join(root, 'make-pki.sh'))
+    w(root, 'make-pki.sh', '#!/usr/bin/env bash\n# Regenerates this fixture\'s test PKI (TEST KEYS ONLY) with the shared openssl recipe.\n'
+      f'exec bash "$(dirname "$0")/../../../scripts/node-tree-pki.sh" "$(cd "$(dirname "$0")" && pwd)" {hostname}\n')
     import subprocess
-    subprocess.run(['bash', os.path.join(root, 'make-pki.sh'), os.path.abspath(root), hostname], check=True)
+    subprocess.run(['bash', os.path.join(root, 'make-pki.sh')], check=True)
 
 def fresh(name):
     root = os.path.join(OUT, name)
