@@ -276,29 +276,8 @@ export class LineGate {
     const freq = this.freq;
     this.table = new Int32Array(1 << GATE_BITS);
     this.buckets = [];
-    this.lits.forEach((lit, li) => {
-      let best = 0;
-      let bestCost = Infinity;
-      // nothing sampled yet: every window costs the same (the first is taken)
-      for (let o = 0; freq && this.sampled > 0 && o + this.stride <= lit.length - 3; o++) {
-        let cost = 0;
-        for (let k = o; k < o + this.stride; k++) cost += freq[gateSlot(litGram(lit, k))]!;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = o;
-        }
-      }
-      for (let k = best; k < best + this.stride; k++) {
-        const slot = gateSlot(litGram(lit, k));
-        let b = this.table[slot]!;
-        if (b === 0) {
-          this.buckets.push([]);
-          b = this.buckets.length;
-          this.table[slot] = b;
-        }
-        this.buckets[b - 1]!.push(li, k);
-      }
-    });
+    // nothing sampled yet: every window costs the same (the first is taken)
+    indexGrams(this.lits, this.stride, freq && this.sampled > 0 ? freq : undefined, (lit, k) => gateSlot(litGram(lit, k)), this.table, this.buckets);
   }
 
   private sample(msg: string): void {
@@ -388,6 +367,43 @@ function gateSlot(key: number): number {
   return Math.imul(key, HASH_MUL) >>> GATE_SHIFT;
 }
 
+/**
+ * Index each literal by `stride` consecutive grams: the window whose grams are rarest in `freq` (the
+ * sample's gram counts), or the first window without a sample. Fills `table` (slot → bucket number,
+ * 1-based; 0 = empty) and `buckets` ([literal index, gram offset] pairs).
+ */
+function indexGrams(
+  lits: Uint8Array[],
+  stride: number,
+  freq: Uint32Array | undefined,
+  slotOf: (lit: Uint8Array, at: number) => number,
+  table: { [slot: number]: number },
+  buckets: number[][],
+): void {
+  lits.forEach((lit, li) => {
+    let best = 0;
+    let bestCost = Infinity;
+    for (let o = 0; freq && o + stride <= lit.length - 3; o++) {
+      let cost = 0;
+      for (let k = o; k < o + stride; k++) cost += freq[slotOf(lit, k)]!;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = o;
+      }
+    }
+    for (let k = best; k < best + stride; k++) {
+      const slot = slotOf(lit, k);
+      let b = table[slot]!;
+      if (b === 0) {
+        buckets.push([]);
+        b = buckets.length;
+        table[slot] = b;
+      }
+      buckets[b - 1]!.push(li, k);
+    }
+  });
+}
+
 /** Literals (lower-case ASCII, ≥ 4 bytes) that together cover every pattern; undefined when some pattern has none. */
 export function matcherLiterals(m: Matcher): string[] | undefined {
   const out = new Set<string>();
@@ -455,29 +471,7 @@ export class LiteralScanner {
     if (sample) for (let i = 0; i + 3 < sample.length; i++) freq[gramSlot(gramKey(sample, i))]!++;
     // a small input is scanned in no time whatever the windows: do not spend start-up time choosing them
     const choose = !!sample && sample.length >= 64 * 1024;
-    this.lits.forEach((lit, li) => {
-      const grams = lit.length - 3;
-      let best = 0;
-      let bestCost = Infinity;
-      for (let o = 0; choose && o + this.stride <= grams; o++) {
-        let cost = 0;
-        for (let k = o; k < o + this.stride; k++) cost += freq[gramSlot(gramKey(lit, k))]!;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = o;
-        }
-      }
-      for (let k = best; k < best + this.stride; k++) {
-        const slot = gramSlot(gramKey(lit, k));
-        let b = this.table[slot]!;
-        if (b === 0) {
-          this.buckets.push([]);
-          b = this.buckets.length;
-          this.table[slot] = b;
-        }
-        this.buckets[b - 1]!.push(li, k);
-      }
-    });
+    indexGrams(this.lits, this.stride, choose ? freq : undefined, (lit, k) => gramSlot(gramKey(lit, k)), this.table, this.buckets);
   }
 
   /**
