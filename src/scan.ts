@@ -56,7 +56,8 @@ export function stdinIsPiped(o: { sockets?: boolean } = {}): boolean {
 /** Decide the journal inputs and say why, so the report can show it. */
 export function journalInputs(o: ScanOptions): { inputs: JournalInput[]; reason?: string } {
   if (o.inputs) return { inputs: o.inputs, reason: o.inputs.length ? undefined : 'journal: none given' };
-  if (o.journals?.length) return { inputs: o.journals.map(fileInput) };
+  // a regular file's path lets the scan split a large one across two threads (engine/parallel-scan.ts)
+  if (o.journals?.length) return { inputs: o.journals.map((p) => (p === '-' ? fileInput(p) : { ...fileInput(p), path: p })) };
   // `journalctl … | kubelet-doctor scan --root capture/` pairs the journal with the capture; a socket on
   // stdin (a supervisor's, never closed) is not taken as a journal when a capture is the subject
   if (o.root && stdinIsPiped({ sockets: false })) return { inputs: [fileInput('-')] };
@@ -79,7 +80,7 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   const tj = performance.now();
   const journalRules = rules.filter((r) => r.match?.journal?.length);
   const matcher = compileMatcher(journalRules);
-  const scanner = new JournalScanner(matcher, { now, citeLimit: o.citeLimit, onProgress: o.onProgress, onHit: o.onHit });
+  const scanner = new JournalScanner(matcher, { now, citeLimit: o.citeLimit, onProgress: o.onProgress, onHit: o.onHit, rules: journalRules });
   let journalStats = { lines: 0, records: 0, bytes: 0 };
   let hits = new Map<string, RuleHits>();
   if (kinds.has('journal')) {

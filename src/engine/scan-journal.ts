@@ -2,6 +2,7 @@
 // bounded aggregates: this is the one pass over the (possibly huge) journal.
 
 import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
@@ -12,6 +13,7 @@ import { RunTracker } from '../journal/runs.js';
 import type { KubeletRun, LogRecord, SourceInfo } from '../types.js';
 import { HitCollector, type RuleHits } from './hits.js';
 import { LiteralScanner, matcherLiterals, type Matcher } from './matcher.js';
+import { mergeWorkerScan, planParallel, restoreHead, splitHolds, startWorker, type ParallelPlan, type Probe, type RuleSpec, type WorkerScan } from './parallel-scan.js';
 
 export interface JournalScanOptions {
   now: Date;
@@ -26,6 +28,15 @@ export interface JournalScanOptions {
    * bytes picks the lines that need it (same result, several times faster). Also KUBELET_DOCTOR_EXHAUSTIVE=1.
    */
   exhaustive?: boolean;
+  /**
+   * The journal rules the matcher was compiled from: given, a large regular file is scanned in two halves,
+   * the second in a worker thread (engine/parallel-scan.ts). `workers` (also KUBELET_DOCTOR_WORKERS=off|force)
+   * turns that off or forces it on small files; `splitAt` (also KUBELET_DOCTOR_SPLIT_AT) picks the split
+   * offset (tests).
+   */
+  rules?: RuleSpec[];
+  workers?: 'auto' | 'off' | 'force';
+  splitAt?: number;
 }
 
 /** Where the scan spent its time (ms): literal search and line walk, parsing, rule matching. */
@@ -82,7 +93,7 @@ const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
 const MESSAGE_FIELD = Buffer.from('"MESSAGE":"');
 
 /** The prefix bytes every line of the current kubelet process carries. */
-interface Signature {
+export interface Signature {
   run: KubeletRun;
   pid: number;
   json: boolean;
@@ -255,7 +266,7 @@ function clean(buf: Buffer, s: number, nl: number): boolean {
 }
 
 /** Per-source state of a scan. */
-class SourceState {
+export class SourceState {
   lineNo = 0;
   nonUtf8 = 0;
   firstBad = 0;
@@ -270,6 +281,8 @@ class SourceState {
   pendingStart = 0;
   pendingEnd = 0;
   pendingText?: string;
+  /** Called once, after the first examined line (parallel scans: the worker reports its state there). */
+  probe?: (rec: LogRecord | undefined) => void;
   constructor(
     readonly info: SourceInfo,
     readonly parser: RecordParser,
@@ -292,7 +305,20 @@ async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable 
   return { head, stream: Readable.from(rest(), { objectMode: false }) };
 }
 
-function looksBinary(head: Buffer): boolean {
+/** The fast path's chunking state between chunks (a scan may be fed from several streams in order). */
+interface FastCtx {
+  literals: string[];
+  work: Buffer;
+  /** bytes of an incomplete line at the start of `work` */
+  carry: number;
+  /** a line longer than HEAD_CAP: its head, while the rest is dropped */
+  longHead?: Buffer;
+  longBytes: number;
+  scanner?: LiteralScanner;
+  hits: number[];
+}
+
+export function looksBinary(head: Buffer): boolean {
   const n = Math.min(head.length, 4096);
   if (n === 0) return false;
   let bad = 0;
@@ -311,11 +337,13 @@ export class JournalScanner {
   records = 0;
   bytes = 0;
   readonly timing: ScanTiming = { prefilter: 0, parse: 0, match: 0 };
+  /** Parallel scans of this scanner's inputs: where each was split, and whether the worker's part was merged. */
+  readonly parallel: { source: string; split: number; merged: boolean; ms?: { main: number; worker?: number } }[] = [];
   private readonly captureCache = new WeakMap<RegExpExecArray, Record<string, string>>();
 
   constructor(
     private readonly matcher: Matcher,
-    private readonly opts: JournalScanOptions,
+    readonly opts: JournalScanOptions,
   ) {
     for (const [ruleId, list] of matcher.byRule) this.collectors.set(ruleId, new HitCollector(list.length, opts.citeLimit ?? 3));
   }
@@ -360,6 +388,22 @@ export class JournalScanner {
     if (input.note) info.problems.push(input.note);
     this.sources.push(info);
     const startRecords = this.records;
+    const exhaustive = this.opts.exhaustive || process.env.KUBELET_DOCTOR_EXHAUSTIVE === '1';
+    const literals = exhaustive ? undefined : matcherLiterals(this.matcher);
+    const plan = literals && !this.opts.onHit ? planParallel(input, this.opts) : undefined;
+    if (plan) {
+      const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
+      try {
+        if (looksBinary(plan.head)) info.problems.push('starts with binary data: not a text journal; lines that look like log lines were still read');
+        const format = await this.scanParallel(plan, st, [...new Set([...literals!, ...MARKERS])]);
+        info.lines = st.lineNo;
+        info.format = format ?? st.parser.format ?? 'cat';
+      } catch (e) {
+        info.problems.push(`read stopped early: ${(e as Error).message}`);
+      }
+      this.finishSource(info, st, startRecords);
+      return;
+    }
     let raw: Readable;
     try {
       raw = input.open();
@@ -388,7 +432,6 @@ export class JournalScanner {
         }
       } else {
         if (looksBinary(head)) info.problems.push('starts with binary data: not a text journal; lines that look like log lines were still read');
-        const literals = this.opts.exhaustive || process.env.KUBELET_DOCTOR_EXHAUSTIVE === '1' ? undefined : matcherLiterals(this.matcher);
         if (literals) await this.scanFast(stream, st, [...new Set([...literals, ...MARKERS])]);
         else {
           for await (const [line, lineNo] of readLines(stream)) {
@@ -403,13 +446,143 @@ export class JournalScanner {
     } catch (e) {
       info.problems.push(`read stopped early: ${(e as Error).message}`);
     }
+    this.finishSource(info, st, startRecords);
+  }
+
+  private finishSource(info: SourceInfo, st: SourceState, startRecords: number): void {
     info.records = this.records - startRecords;
     this.lines += info.lines ?? 0;
     this.bytes += info.bytes ?? 0;
     if (st.nonUtf8) info.problems.push(`${st.nonUtf8} line(s) held invalid UTF-8 or NUL bytes (first at line ${st.firstBad}); they were read with replacement characters`);
     if (st.truncated) info.problems.push(`${st.truncated} record(s) looked cut short (ellipsis, or a JSON line/MESSAGE missing); matches on them may be partial — use journalctl --no-pager --all`);
     if (info.records === 0) info.problems.push(info.lines ? 'no log records found (only markers, blank or unrecognised lines)' : 'empty input');
-    this.opts.onProgress?.(input.name, info.lines ?? 0);
+    this.opts.onProgress?.(info.name, info.lines ?? 0);
+  }
+
+  /**
+   * A large regular file in two halves: a worker thread scans [split, end) from a fresh state (its first line
+   * starts a plain kubelet record), this thread [0, split). When this thread's state at the split is one the
+   * worker's fresh start reproduces exactly (parallel-scan.ts: splitHolds), the worker's result is merged;
+   * otherwise the worker is stopped and this thread reads on from the split, as a single-threaded scan
+   * would. Returns the source's format when the worker's result was merged.
+   */
+  private async scanParallel(plan: ParallelPlan, st: SourceState, literals: string[]): Promise<string | undefined> {
+    if (this.fresh()) return this.scanTwoWorkers(plan, st, literals);
+    const info = st.info;
+    const worker = startWorker(plan, this.opts, 'tail');
+    const t0 = performance.now();
+    const note: (typeof this.parallel)[number] = { source: info.name, split: plan.split, merged: false };
+    this.parallel.push(note);
+    try {
+      const ctx = this.fastStart(literals);
+      info.bytes! += await this.fastFeedFile(plan.path, 0, plan.split, st, ctx);
+      note.ms = { main: performance.now() - t0 };
+      const probe: Probe | undefined = ctx.carry === 0 && !ctx.longHead ? await worker.probe : undefined;
+      if (probe && splitHolds(this, st, probe)) {
+        const res: WorkerScan | undefined = await worker.result;
+        if (res) {
+          // the last skipped line before the split: counted, as the worker's first record overwrites what examining it would set
+          if (st.pendingLine >= 0) this.countPending(st);
+          mergeWorkerScan(this, st, res);
+          note.merged = true;
+          note.ms.worker = res.ms;
+          return res.format;
+        }
+      }
+      worker.stop();
+      info.bytes! += await this.fastFeedFile(plan.path, plan.split, Infinity, st, ctx);
+      this.fastEnd(st, ctx);
+      return undefined;
+    } finally {
+      worker.stop();
+    }
+  }
+
+  /** Nothing read yet: no records, runs, facts or hits (the first input). */
+  private fresh(): boolean {
+    const f = this.tracker.facts;
+    return this.records === 0 && this.lines === 0 && this.sources.length === 1 && this.tracker.runs.length === 0 && f.hostnames.length === 0 && f.kubeletVersion === undefined && f.nodeName === undefined && f.podCIDRSeen === undefined && f.registered === undefined && [...this.collectors.values()].every((c) => c.hits.count === 0 && !c.hits.byPattern.some(Boolean));
+  }
+
+  /**
+   * The first input, split: both halves in worker threads (each with a small young generation — this thread's
+   * heap would otherwise grow as in a single-threaded scan, and two heaps that size exceed the memory budget).
+   * The head worker scans [0, split) exactly as this thread would, checks the tail worker's probe
+   * (splitHolds) and either stops there or reads on to the end itself; its state is then this scanner's
+   * (restoreHead), and the tail's is merged on top when the split held. Should a worker fail, this thread
+   * scans the file alone.
+   */
+  private async scanTwoWorkers(plan: ParallelPlan, st: SourceState, literals: string[]): Promise<string | undefined> {
+    const info = st.info;
+    const t0 = performance.now();
+    const note: (typeof this.parallel)[number] = { source: info.name, split: plan.split, merged: false };
+    this.parallel.push(note);
+    const tail = startWorker(plan, this.opts, 'tail');
+    const head = startWorker(plan, this.opts, 'head');
+    try {
+      void tail.probe.then((p) => head.send({ type: 'probe', probe: p }));
+      const a = await head.result;
+      const b = a?.held ? await tail.result : undefined;
+      tail.stop();
+      if (a && (!a.held || b)) {
+        note.ms = { main: a.ms };
+        restoreHead(this, st, a);
+        if (!a.held) return a.format;
+        mergeWorkerScan(this, st, b!);
+        note.merged = true;
+        note.ms.worker = b!.ms;
+        return b!.format;
+      }
+      // a worker failed: the whole file here (nothing of it was taken over)
+      const ctx = this.fastStart(literals);
+      info.bytes! += await this.fastFeedFile(plan.path, 0, Infinity, st, ctx);
+      this.fastEnd(st, ctx);
+      note.ms = { main: performance.now() - t0 };
+      return undefined;
+    } finally {
+      head.stop();
+      tail.stop();
+    }
+  }
+
+  /**
+   * The head worker's side: [0, split) of the file as a single-threaded scan reads it; then, when the tail's
+   * probe shows the split holds, stop there (the last skipped line counted), else read on to the end.
+   */
+  async scanHead(path: string, name: string, split: number, probe: () => Promise<Probe | undefined>): Promise<{ st: SourceState; held: boolean }> {
+    const info: SourceInfo = { name, kind: 'journal', lines: 0, records: 0, bytes: 0, problems: [] };
+    this.sources.push(info);
+    const st = new SourceState(info, new RecordParser({ source: name, now: this.opts.now }));
+    const literals = matcherLiterals(this.matcher)!;
+    const ctx = this.fastStart([...new Set([...literals, ...MARKERS])]);
+    info.bytes! += await this.fastFeedFile(path, 0, split, st, ctx);
+    const p = ctx.carry === 0 && !ctx.longHead ? await probe() : undefined;
+    if (p && splitHolds(this, st, p)) {
+      if (st.pendingLine >= 0) this.countPending(st);
+      return { st, held: true };
+    }
+    info.bytes! += await this.fastFeedFile(path, split, Infinity, st, ctx);
+    this.fastEnd(st, ctx);
+    info.lines = st.lineNo;
+    return { st, held: false };
+  }
+
+  /**
+   * The worker's side of a parallel scan: the text journal from byte `start` (a line start) to the end,
+   * lines numbered from `lineBase + 1`. `probe` is called after the first examined line.
+   */
+  async scanRange(path: string, name: string, start: number, lineBase: number, probe: (st: SourceState, rec: LogRecord | undefined) => void): Promise<SourceState> {
+    const info: SourceInfo = { name, kind: 'journal', lines: 0, records: 0, bytes: 0, problems: [] };
+    this.sources.push(info);
+    const st = new SourceState(info, new RecordParser({ source: name, now: this.opts.now }));
+    st.lineNo = lineBase;
+    st.probe = (rec) => probe(st, rec);
+    const literals = matcherLiterals(this.matcher)!;
+    const ctx = this.fastStart([...new Set([...literals, ...MARKERS])]);
+    info.bytes! += await this.fastFeedFile(path, start, Infinity, st, ctx);
+    this.fastEnd(st, ctx);
+    info.lines = st.lineNo;
+    return st;
   }
 
   /**
@@ -451,61 +624,98 @@ export class JournalScanner {
    * tracker see the same last record (run end line, last time, year inference) as on the reference path.
    */
   private async scanFast(stream: Readable, st: SourceState, literals: string[]): Promise<void> {
-    let work = new Uint8Array(new ArrayBuffer(2 << 20)) as Buffer;
-    work = Buffer.from(work.buffer, 0, work.length);
-    let carry = 0; // bytes of an incomplete line at the start of `work`
-    let longHead: Buffer | undefined; // a line longer than HEAD_CAP: its head, while the rest is dropped
-    let longBytes = 0;
-    let scanner: LiteralScanner | undefined;
-    const hits: number[] = [];
-    for await (const c of stream) {
-      let chunk: Buffer = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    const ctx = this.fastStart(literals);
+    await this.fastFeed(stream, st, ctx);
+    this.fastEnd(st, ctx);
+  }
+
+  private fastStart(literals: string[]): FastCtx {
+    const work = Buffer.from(new ArrayBuffer(2 << 20));
+    return { literals, work, carry: 0, longBytes: 0, hits: [] };
+  }
+
+  /** Feed one stream's chunks (the fast path); ctx carries an incomplete last line to the next stream. */
+  private async fastFeed(stream: Readable, st: SourceState, ctx: FastCtx): Promise<void> {
+    for await (const c of stream) this.fastChunk(st, ctx, typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  }
+
+  /**
+   * Feed bytes [start, end) of a file (parallel scans), read into one reused buffer: no dead chunk buffers
+   * between collections, which keeps two threads' peak RSS down. Returns the bytes read.
+   */
+  private async fastFeedFile(path: string, start: number, end: number, st: SourceState, ctx: FastCtx): Promise<number> {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafeSlow(1 << 19);
+      let pos = start;
+      while (pos < end) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        this.fastChunk(st, ctx, buf.subarray(0, bytesRead));
+      }
+      return pos - start;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** One chunk of the fast path (copied: the caller may reuse it). */
+  private fastChunk(st: SourceState, ctx: FastCtx, chunk: Buffer): void {
+    const hits = ctx.hits;
+    {
       const t0 = performance.now();
       const slow0 = this.timing.parse + this.timing.match;
-      if (longHead) {
+      if (ctx.longHead) {
         const nl = chunk.indexOf(10);
         if (nl < 0) {
-          longBytes += chunk.length;
-          continue;
+          ctx.longBytes += chunk.length;
+          return;
         }
         this.flush(st);
         st.lineNo++;
-        const head = longHead.toString('utf8');
-        this.afterExamined(st, this.examine(st, head, st.lineNo, longBytes + nl), head);
-        longHead = undefined;
+        const head = ctx.longHead.toString('utf8');
+        this.afterExamined(st, this.examine(st, head, st.lineNo, ctx.longBytes + nl), head);
+        ctx.longHead = undefined;
         chunk = chunk.subarray(nl + 1);
       }
+      let work = ctx.work;
+      const carry = ctx.carry;
       if (carry + chunk.length > work.length) {
         const bigger = Buffer.from(new ArrayBuffer(Math.max(work.length * 2, carry + chunk.length + 4)));
         work.copy(bigger, 0, 0, carry);
-        work = bigger;
+        work = ctx.work = bigger;
       }
       chunk.copy(work, carry);
       const total = carry + chunk.length;
       const lastNl = total ? work.lastIndexOf(10, total - 1) : -1;
       if (lastNl >= 0) {
-        scanner ??= new LiteralScanner(literals, work.subarray(0, Math.min(total, 1 << 20)));
+        ctx.scanner ??= new LiteralScanner(ctx.literals, work.subarray(0, Math.min(total, 1 << 20)));
         hits.length = 0;
-        scanner.scan(work, 0, lastNl + 1, hits);
+        ctx.scanner.scan(work, 0, lastNl + 1, hits);
         this.walk(st, work, lastNl + 1, hits);
         work.copyWithin(0, lastNl + 1, total);
-        carry = total - lastNl - 1;
-      } else carry = total;
-      if (carry > HEAD_CAP) {
-        longHead = Buffer.from(work.subarray(0, HEAD_CAP));
-        longBytes = carry;
-        carry = 0;
+        ctx.carry = total - lastNl - 1;
+      } else ctx.carry = total;
+      if (ctx.carry > HEAD_CAP) {
+        ctx.longHead = Buffer.from(work.subarray(0, HEAD_CAP));
+        ctx.longBytes = ctx.carry;
+        ctx.carry = 0;
       }
       this.timing.prefilter += performance.now() - t0 - (this.timing.parse + this.timing.match - slow0);
       this.opts.onProgress?.(st.info.name, st.lineNo);
     }
+  }
+
+  /** The end of the input: the pending skipped line, and a last line without a newline. */
+  private fastEnd(st: SourceState, ctx: FastCtx): void {
     this.flush(st);
-    if (longHead) {
+    if (ctx.longHead) {
       st.lineNo++;
-      this.examine(st, longHead.toString('utf8'), st.lineNo, longBytes);
-    } else if (carry > 0) {
+      this.examine(st, ctx.longHead.toString('utf8'), st.lineNo, ctx.longBytes);
+    } else if (ctx.carry > 0) {
       st.lineNo++;
-      this.examine(st, work.toString('utf8', 0, carry), st.lineNo, carry);
+      this.examine(st, ctx.work.toString('utf8', 0, ctx.carry), st.lineNo, ctx.carry);
     }
   }
 
@@ -550,7 +760,7 @@ export class JournalScanner {
   }
 
   /** Account for the skipped lines, the pending one included, without examining any (see pendingOverwritten). */
-  private countPending(st: SourceState): void {
+  countPending(st: SourceState): void {
     const n = st.skipped + 1;
     st.pendingLine = -1;
     st.pendingBuf = undefined;
@@ -588,7 +798,13 @@ export class JournalScanner {
     }
     const sig = st.sig;
     st.canSkip = !!sig && st.parser.idle && run === sig.run && run.pid === sig.pid;
+    if (st.probe) {
+      const probe = st.probe;
+      st.probe = undefined;
+      probe(rec);
+    }
   }
+
 
   result(): JournalScan {
     const hits = new Map<string, RuleHits>();

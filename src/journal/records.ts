@@ -78,6 +78,11 @@ export class RecordParser {
     return this.mode === 0 && !this.inStatusHeader;
   }
 
+  /** Parallel scans (engine/parallel-scan.ts): the state that carries from one line to the next besides the last records. */
+  carried(): { format?: JournalFormat; year: number; lastMonth: number; bootId?: string } {
+    return { format: this.format, year: this.year, lastMonth: this.lastMonth, bootId: this.bootId };
+  }
+
   /** True once after a json/export entry carried a different `_BOOT_ID` than the one before. */
   takeBoot(): boolean {
     const b = this.bootChanged;

@@ -24,6 +24,25 @@ const REGISTERED =
 const POD_CIDR =
   /(?:Setting Pod CIDR: .*? -> |"Updating Pod CIDR" originalPodCIDR="[^"]*" newPodCIDR="|Updating runtime config through cri with podcidr |"Updating runtime config through cri with podcidr" CIDR=")([0-9a-f.:/,]+)/i;
 
+/**
+ * Parallel scans (engine/parallel-scan.ts): a tracker that continues another one's last run holds this as
+ * its last fatal signature until it sees one of its own; an exit cause set from it is the other tracker's.
+ */
+export const INHERITED_FATAL = '\u0000inherited';
+
+/** What a tracker hands over for merging (structured-cloneable). */
+export interface TrackerState {
+  runs: KubeletRun[];
+  facts: JournalFacts;
+  current?: number;
+  closed: boolean;
+  hardClosed: boolean;
+  lastFatal?: string;
+  lastMs: (number | undefined)[];
+  /** facts.registered was assigned other than by the continued run's start. */
+  registeredTouched: boolean;
+}
+
 export class RunTracker {
   readonly runs: KubeletRun[] = [];
   readonly facts: JournalFacts = { hostnames: [] };
@@ -35,6 +54,98 @@ export class RunTracker {
   private lastFatal?: string;
   /** Epoch ms of each run's last record, when known (orders runs from several sources). */
   private lastMs: (number | undefined)[] = [];
+  /** Parallel scans: this tracker's first run continues another tracker's last run (see continueRun). */
+  private continuing = false;
+  private registeredTouched = false;
+
+  /**
+   * Parallel scans: the first kubelet record this tracker sees continues the last run of the tracker that
+   * read the input before it (checked by the caller). Its start does not reset facts.registered, and the
+   * last fatal signature is the other tracker's until one is seen here.
+   */
+  continueRun(): void {
+    this.continuing = true;
+    this.lastFatal = INHERITED_FATAL;
+  }
+
+  private setRegistered(v: boolean | undefined): void {
+    this.facts.registered = v;
+    this.registeredTouched = true;
+  }
+
+  /** The state absorb() merges (parallel scans). */
+  exportState(): TrackerState {
+    return {
+      runs: this.runs,
+      facts: this.facts,
+      current: this.current?.index,
+      closed: this.closed,
+      hardClosed: this.hardClosed,
+      lastFatal: this.lastFatal,
+      lastMs: this.lastMs,
+      registeredTouched: this.registeredTouched,
+    };
+  }
+
+  /** Take over the whole state of another tracker (parallel scans: a fresh tracker, from a worker thread's). */
+  restore(s: TrackerState): void {
+    this.runs.push(...s.runs);
+    Object.assign(this.facts, s.facts);
+    this.current = s.current === undefined ? undefined : this.runs[s.current];
+    this.closed = s.closed;
+    this.hardClosed = s.hardClosed;
+    this.lastFatal = s.lastFatal;
+    this.lastMs = [...s.lastMs];
+    this.registeredTouched = s.registeredTouched;
+  }
+
+  /** Whether the next kubelet record of `pid` from `source` simply continues the current run (parallel scans). */
+  continuesWith(pid: number, source: string): boolean {
+    const cur = this.current;
+    return !!cur && cur === this.runs[this.runs.length - 1] && !this.closed && !this.hardClosed && cur.records > 0 && cur.pid === pid && cur.source === source;
+  }
+
+  /**
+   * Merge the state of a tracker that read the rest of the input with continueRun() (its first run is this
+   * tracker's current run; continuesWith() held): exactly the state this tracker would have reached by
+   * reading those records itself. Returns the offset added to the other tracker's run indexes.
+   */
+  absorb(w: TrackerState): number {
+    const c = this.current!;
+    const off = c.index;
+    const [w0, ...rest] = w.runs;
+    if (w0) {
+      c.endLine = w0.endLine;
+      if (w0.lastTime !== undefined) c.lastTime = w0.lastTime;
+      c.firstTime ??= w0.firstTime;
+      c.records += w0.records;
+      if (w0.kubeletVersion !== undefined) c.kubeletVersion = w0.kubeletVersion;
+      if (w0.exit !== undefined) c.exit = w0.exit;
+      if (w0.restartCounter !== undefined) c.restartCounter = w0.restartCounter;
+      if (w0.exitCause !== undefined) {
+        if (w0.exitCause !== INHERITED_FATAL) c.exitCause = w0.exitCause;
+        else if (this.lastFatal !== undefined) c.exitCause = this.lastFatal;
+      }
+      if (w.lastMs[0] !== undefined) this.lastMs[c.index] = w.lastMs[0];
+    }
+    for (let i = 0; i < rest.length; i++) {
+      const r = rest[i]!;
+      r.index += off;
+      this.runs.push(r);
+      this.lastMs.push(w.lastMs[i + 1]);
+    }
+    const f = this.facts;
+    for (const h of w.facts.hostnames) if (f.hostnames.length < 8 && !f.hostnames.includes(h)) f.hostnames.push(h);
+    if (w.facts.kubeletVersion !== undefined) f.kubeletVersion = w.facts.kubeletVersion;
+    if (w.facts.nodeName !== undefined) f.nodeName = w.facts.nodeName;
+    if (w.facts.podCIDRSeen !== undefined) f.podCIDRSeen = w.facts.podCIDRSeen;
+    if (w.registeredTouched) this.setRegistered(w.facts.registered);
+    this.current = w.current === undefined ? c : this.runs[w.current + off];
+    this.closed = w.closed;
+    this.hardClosed = w.hardClosed;
+    if (w.lastFatal !== INHERITED_FATAL) this.lastFatal = w.lastFatal;
+    return off;
+  }
 
   /** Boot markers (`-- Boot abc --`, `-- Reboot --`, a new `_BOOT_ID`) close the current run. */
   boot(): void {
@@ -93,7 +204,7 @@ export class RunTracker {
       const ok = REGISTERED.exec(msg);
       if (ok) {
         this.facts.nodeName = ok[1] ?? ok[2] ?? ok[3] ?? ok[4];
-        this.facts.registered = true;
+        this.setRegistered(true);
       }
     }
     if (msg.includes('CIDR') || msg.includes('podcidr')) {
@@ -112,7 +223,7 @@ export class RunTracker {
     if (!pending && this.current && this.current.records === 0 && this.closed === false) {
       this.current.pid = rec?.pid;
       this.current.startLine = Math.min(this.current.startLine, rec?.line ?? this.current.startLine);
-      this.facts.registered = undefined;
+      this.setRegistered(undefined);
       return;
     }
     const run: KubeletRun = {
@@ -130,8 +241,12 @@ export class RunTracker {
     this.closed = false;
     this.hardClosed = false;
     this.lastFatal = undefined;
-    // "registered" describes the latest run
-    if (rec) this.facts.registered = undefined;
+    // "registered" describes the latest run (not reset when this run continues another tracker's)
+    if (this.continuing && this.runs.length === 1) {
+      this.lastFatal = INHERITED_FATAL;
+      return;
+    }
+    if (rec) this.setRegistered(undefined);
   }
 
   private systemd(rec: LogRecord): number {
@@ -145,7 +260,7 @@ export class RunTracker {
         run.endLine = rec.line;
         run.firstTime = rec.timeText;
         this.lastMs[run.index] = rec.time;
-        this.facts.registered = undefined;
+        this.setRegistered(undefined);
       }
       return this.current!.index;
     }
