@@ -4,16 +4,15 @@
 // format, and on generated journals mutated with the lines that make skipping delicate. Inputs arrive
 // in random chunk sizes so lines straddle chunk boundaries.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findFixtures, readSpec } from '../src/check.js';
 import { compileMatcher } from '../src/engine/matcher.js';
 import { JournalScanner } from '../src/engine/scan-journal.js';
 import type { JournalInput } from '../src/journal/read.js';
-import { builtinRules, ROOT } from './helpers.js';
+import { builtinRules, fixtureJournalFiles, ROOT } from './helpers.js';
 // @ts-expect-error: plain ESM script without types
 import { journalText } from '../scripts/bench-gen.mjs';
 
@@ -79,29 +78,10 @@ async function same(buf: Buffer, chunks: number[] = []) {
   return slow;
 }
 
-function journalFiles(): string[] {
-  const out: string[] = [];
-  for (const dir of findFixtures([join(ROOT, 'fixtures')])) {
-    let spec;
-    try {
-      spec = readSpec(dir);
-    } catch {
-      continue;
-    }
-    for (const j of spec.journals ?? []) for (const f of Array.isArray(j) ? j : [j]) out.push(join(dir, f));
-  }
-  return [...new Set(out)].filter((f) => {
-    try {
-      return statSync(f).isFile() && !/\.export$/.test(f);
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('fast scan = reference scan', () => {
   it('on every fixture journal', async () => {
-    const files = journalFiles();
+    const files = fixtureJournalFiles();
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const buf = readFileSync(f);

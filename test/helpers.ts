@@ -1,9 +1,10 @@
 // Shared test helpers: load the rules once, scan text as a journal, run the built CLI.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFixtures, readSpec } from '../src/check.js';
 import { loadRules } from '../src/rules/load.js';
 import type { Rule } from '../src/rules/model.js';
 import { runScan, type ScanOptions } from '../src/scan.js';
@@ -42,4 +43,25 @@ export function cli(args: string[], input?: string | Buffer, env: Record<string,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every text journal file the fixtures name (export files excluded: they take the reference path). */
+export function fixtureJournalFiles(): string[] {
+  const out: string[] = [];
+  for (const dir of findFixtures([join(ROOT, 'fixtures')])) {
+    let spec;
+    try {
+      spec = readSpec(dir);
+    } catch {
+      continue;
+    }
+    for (const j of spec.journals ?? []) for (const f of Array.isArray(j) ? j : [j]) out.push(join(dir, f));
+  }
+  return [...new Set(out)].filter((f) => {
+    try {
+      return statSync(f).isFile() && !/\.export$/.test(f);
+    } catch {
+      return false;
+    }
+  });
 }

@@ -10,13 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findFixtures, readSpec } from '../src/check.js';
 import { compileMatcher } from '../src/engine/matcher.js';
 import { workerUrl } from '../src/engine/parallel-scan.js';
 import { JournalScanner } from '../src/engine/scan-journal.js';
 import { fileInput } from '../src/journal/read.js';
 import { runScan } from '../src/scan.js';
-import { builtinRules, cli, ROOT, scratchDir } from './helpers.js';
+import { builtinRules, cli, fixtureJournalFiles, ROOT, scratchDir } from './helpers.js';
 // @ts-expect-error: plain ESM script without types
 import { journalText } from '../scripts/bench-gen.mjs';
 
@@ -87,19 +86,6 @@ async function sameAt(file: string, splits: number[], citeLimit?: number, before
   }
 }
 
-function fixtureJournals(): string[] {
-  const out: string[] = [];
-  for (const dir of findFixtures([join(ROOT, 'fixtures')])) {
-    let spec;
-    try {
-      spec = readSpec(dir);
-    } catch {
-      continue;
-    }
-    for (const j of spec.journals ?? []) for (const f of Array.isArray(j) ? j : [j]) out.push(join(dir, f));
-  }
-  return [...new Set(out)].filter((f) => !/\.export$/.test(f));
-}
 
 describe('parallel scan = single-threaded scan', () => {
   it('has the compiled worker module', () => {
@@ -108,7 +94,7 @@ describe('parallel scan = single-threaded scan', () => {
 
   it('on every fixture journal, split at one of several lines', async () => {
     merged = fellBack = 0;
-    const files = fixtureJournals();
+    const files = fixtureJournalFiles();
     expect(files.length).toBeGreaterThan(0);
     for (const [i, f] of files.entries()) {
       const buf = readFileSync(f);
@@ -233,7 +219,7 @@ describe('parallel scan = single-threaded scan', () => {
     const rules = await builtinRules();
     const prev = { w: process.env.KUBELET_DOCTOR_WORKERS, s: process.env.KUBELET_DOCTOR_SPLIT_AT };
     try {
-      for (const f of fixtureJournals().slice(0, 40)) {
+      for (const f of fixtureJournalFiles().slice(0, 40)) {
         const buf = readFileSync(f);
         const at = lineStarts(buf)[Math.floor(lineStarts(buf).length / 2)];
         if (at === undefined) continue;
