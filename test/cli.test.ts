@@ -92,6 +92,14 @@ describe('cli', () => {
     expect(r.code).toBe(1);
   });
 
+  it('says why a journalctl run gave nothing', async () => {
+    const { journalctlInput } = await import('../src/journal/read.js');
+    const input = journalctlInput({ since: '1 hour ago' });
+    expect(input.note).toBe('ran: journalctl -u kubelet -o json --all --no-pager --since 1 hour ago');
+    expect(input.diagnostics!(true)).toMatch(/journalctl returned no entries for unit kubelet since 1 hour ago/);
+    expect(input.diagnostics!(false)).toBeUndefined();
+  });
+
   it('package.json version matches the tool version', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version).toBe(TOOL_VERSION);
   });

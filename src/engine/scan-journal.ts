@@ -447,6 +447,8 @@ export class JournalScanner {
       info.problems.push(`read stopped early: ${(e as Error).message}`);
     }
     this.finishSource(info, st, startRecords);
+    const said = input.diagnostics?.(info.records === 0);
+    if (said) info.problems.push(said);
   }
 
   private finishSource(info: SourceInfo, st: SourceState, startRecords: number): void {

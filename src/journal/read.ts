@@ -12,6 +12,8 @@ export interface JournalInput {
   open(): Readable;
   /** A human note on how the input was obtained (shown in the report). */
   note?: string;
+  /** What the producing tool said, once read (shown among the source's problems); `empty`: nothing was read. */
+  diagnostics?: (empty: boolean) => string | undefined;
 }
 
 export function fileInput(path: string): JournalInput {
@@ -40,12 +42,19 @@ export function journalctlArgs(o: JournalctlOptions): string[] {
 
 export function journalctlInput(o: JournalctlOptions): JournalInput {
   const args = journalctlArgs(o);
+  let stderr = '';
   return {
     name: 'journalctl',
     note: `ran: journalctl ${args.join(' ')}`,
+    // e.g. "No journal files were found." with exit status 0: worth saying beside an empty result
+    diagnostics: (empty) =>
+      stderr.trim()
+        ? `journalctl said: ${stderr.trim().split('\n').slice(0, 3).join(' / ')}`
+        : empty
+          ? `journalctl returned no entries for unit ${o.unit ?? 'kubelet'}${o.since ? ` since ${o.since}` : ''} (is this the node, and is the unit named so? or pass --journal FILE)`
+          : undefined,
     open: () => {
       const child = spawn('journalctl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
       child.stderr.on('data', (d: Buffer) => {
         if (stderr.length < 4096) stderr += d.toString();
       });
