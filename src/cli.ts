@@ -138,7 +138,8 @@ export function buildProgram(): Command {
         const secs = s.ms.total / 1000;
         process.stderr.write(
           `stats: ${s.lines} lines, ${(s.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(3)} s (${Math.round(s.lines / Math.max(secs, 1e-6))} lines/s, ${(s.bytes / 1e6 / Math.max(secs, 1e-6)).toFixed(1)} MB/s); ` +
-            `journal ${s.ms.read.toFixed(0)} ms, collectors ${s.ms.collect.toFixed(0)} ms, diagnose ${s.ms.diagnose.toFixed(0)} ms\n`,
+            `journal ${s.ms.journal.toFixed(0)} ms on ${s.threads} thread${s.threads > 1 ? 's' : ''} (${s.threads > 1 ? 'thread time: ' : ''}read ${s.ms.read.toFixed(0)} ms, parse ${s.ms.parse.toFixed(0)} ms, match ${s.ms.match.toFixed(0)} ms), ` +
+            `collectors ${s.ms.collect.toFixed(0)} ms, diagnose ${s.ms.diagnose.toFixed(0)} ms\n`,
         );
       }
       process.exitCode = exitCodeFor(report, opts.failOn);

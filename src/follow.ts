@@ -200,7 +200,8 @@ export class Follower {
     for (const k of this.kinds) if (k !== 'journal' && !evidence.has(k)) evidence.set(k, { ok: false, reason: `${k}: still being collected` });
     const sources = res.evidence.sources.map((s) => ({ ...s, records: s.records || res.records, problems: [...s.problems] }));
     const report = assembleReport({ o: this.o.scan, rules: this.rules, evidence, hits: res.hits, now, sources: [...sources, ...this.nodeSources] });
-    report.stats = { bytes: res.bytes, lines: res.lines, records: res.records, ms: { read: 0, parse: 0, match: 0, collect: 0, diagnose: 0, total: 0 } };
+    // follow mode waits on its input: only the counts and the parse/match time mean anything
+    report.stats = { bytes: res.bytes, lines: res.lines, records: res.records, threads: 1, ms: { journal: 0, read: 0, parse: res.timing.parse, match: res.timing.match, collect: 0, diagnose: 0, total: 0 } };
     // The scanner keeps mutating its aggregates; hand out a copy that stays as it was.
     return structuredClone(report);
   }

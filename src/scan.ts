@@ -108,13 +108,17 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   // 3. diagnosis
   const td = performance.now();
   const report = assembleReport({ o, rules, evidence, hits, now, sources });
+  const threads = scanner.parallel.some((p) => p.merged) ? 2 : 1;
   report.stats = {
+    threads,
     bytes: journalStats.bytes,
     lines: journalStats.lines,
     records: journalStats.records,
-    // read: the journal pass minus parsing and matching (I/O, the literal prefilter and line walk)
+    // read: I/O, the literal prefilter and the line walk — the journal pass minus parsing and matching, or,
+    // when two threads shared it, their own sums
     ms: {
-      read: Math.max(0, journalMs - scanner.timing.parse - scanner.timing.match),
+      journal: journalMs,
+      read: threads > 1 ? scanner.timing.prefilter : Math.max(0, journalMs - scanner.timing.parse - scanner.timing.match),
       parse: scanner.timing.parse,
       match: scanner.timing.match,
       collect: collectMs,

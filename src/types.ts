@@ -176,5 +176,11 @@ export interface ScanStats {
   bytes: number;
   lines: number;
   records: number;
-  ms: { read: number; parse: number; match: number; collect: number; diagnose: number; total: number };
+  /**
+   * journal: wall time of the journal pass; read/parse/match: where its thread time went (summed over the
+   * threads when a large file was split; parse and match are estimated from one line in eight).
+   */
+  ms: { journal: number; read: number; parse: number; match: number; collect: number; diagnose: number; total: number };
+  /** Threads that scanned the journal (2 when a large file was split and both halves were used). */
+  threads: number;
 }

@@ -1,8 +1,9 @@
 // Hand-composed inputs for what journalctl itself does not print: syslog files, raw klog files, kubelet
 // JSON logging, wrappers, pasted `systemctl status`, truncation, localised month names, markers, CRLF.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseKlog, parsePrefix, parseStructuredText } from '../src/journal/prefix.js';
+import { parseKlog, parsePrefix, parseStructuredText, shortByRegex, shortFast } from '../src/journal/prefix.js';
 import { byMessage, parseText } from './parser-helpers.js';
 
 describe('syslog files (/var/log/messages, /var/log/syslog)', () => {
@@ -406,5 +407,47 @@ describe('journalctl --no-hostname and -o with-unit', () => {
       ['node-a', 'kubelet.service', 1234, 'E', true, false],
       ['node-a', 'init.scope', 1, undefined, false, true],
     ]);
+  });
+});
+
+describe('the hand-written short prefix parser (the hot path) agrees with the SHORT regex', () => {
+  const real = [
+    'Nov 20 03:00:09.871834 node-a kubelet[1569]: E1120 03:00:09.871834    1569 controller.go:145] "Failed to ensure lease exists, will retry"',
+    'Mar 05 07:03:50 k8s-master kubelet[360163]: I0305 07:03:50.631011  360163 server.go:416] Version: v1.20.1',
+    'Mar  5 07:03:50 k8s-master kubelet: I0305 07:03:50.631011  360163 server.go:416] Version: v1.20.1',
+    'Dec 31 23:59:59.999999999 h systemd[1]: kubelet.service: Main process exited, code=exited, status=1/FAILURE',
+    'Jan 02 01:02:03 node microk8s.daemon-kubelite[42]:x',
+    'Feb 14 10:00:00.5 node kubelet.service[9]:  leading space kept',
+    'Apr 01 00:00:00 node-a kubelet[12]: Error: something: with colons [and brackets]',
+  ];
+  const picky = fc.constantFrom(' ', '  ', '\t', ':', '[', ']', '[7]', '.', '.1234567890', '0', 'é', '\u00a0', '\u2028', '\r', 'x', '');
+  const mutated = fc
+    .tuple(fc.constantFrom(...real), fc.nat(60), fc.nat(3), fc.array(picky, { minLength: 1, maxLength: 3 }))
+    .map(([l, at, cut, ins]) => l.slice(0, at) + ins.join('') + l.slice(at + cut));
+
+  it('whenever the fast path answers, it answers as the regex does', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.string({ maxLength: 80 })), (line) => {
+        const fast = shortFast(line);
+        if (fast) {
+          answered++;
+          expect(fast).toEqual(shortByRegex(line));
+        }
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+    // the property above must not hold only because the fast path never answers
+    expect(answered).toBeGreaterThan(300);
+  });
+
+  it('answers the journalctl shapes and leaves the rest to the regex', () => {
+    for (const l of real.slice(0, 2)) expect(shortFast(l)).toEqual(shortByRegex(l));
+    expect(shortFast(real[0]!)).toMatchObject({ format: 'short-precise', host: 'node-a', process: 'kubelet', pid: 1569, month: 11, day: 20, clock: '03:00:09.871834' });
+    // space-padded day, a tab after the host, a non-ASCII host, a fraction of ten digits: the regex's business
+    for (const l of [real[2]!, real[0]!.replace('node-a ', 'node-a\t'), real[0]!.replace('node-a', 'nöde'), real[0]!.replace('.871834', '.8718340000')]) {
+      expect(shortFast(l)).toBeUndefined();
+      expect(parsePrefix(l)).toEqual(shortByRegex(l));
+    }
   });
 });

@@ -46,25 +46,61 @@ export function emptyHits(patterns: number): RuleHits {
 }
 
 export class HitCollector {
-  readonly hits: RuleHits;
+  private readonly h: RuleHits;
   private readonly seen = new Set<string>();
-  /** The last message and its distinct-key (repeated messages are keyed once). */
-  private lastMessage?: string;
-  private lastKey = '';
+  /** Messages whose distinct-key is in `seen` already (bounded; repeated messages are keyed once). */
+  private readonly seenMessages = new Set<string>();
   private lastRec?: LogRecord;
+  /** The captures merged last: merging the same (cached, read-only) object again changes nothing. */
+  private lastMerged?: Record<string, string>;
+  /**
+   * The latest match when it was not kept as a sample: its sample is built only when read (a broken node
+   * matches hundreds of thousands of lines, and only the last one is cited).
+   */
+  private pending = false;
+  private pRec!: LogRecord;
+  /** rec.endLine when it matched (continuation lines attached later show through `rec`) */
+  private pEndLine?: number;
+  private pRaw = '';
+  private pRun = 0;
+  private pPattern = 0;
+  private pCaptures: Record<string, string> = {};
+  private pMatch?: RegExpExecArray;
+  private pText?: string;
   constructor(
     patterns: number,
     private readonly limit: number,
   ) {
-    this.hits = emptyHits(patterns);
+    this.h = emptyHits(patterns);
   }
 
-  add(rec: LogRecord, raw: string, run: number, patternIndex: number, captures: Record<string, string>, highlight?: [number, number]): void {
-    const h = this.hits;
+  /** Captures: first seen value per name, overwritten by the latest match's values. */
+  private merge(captures: Record<string, string>): void {
+    if (captures === this.lastMerged) return;
+    this.lastMerged = captures;
+    const into = this.h.captures;
+    for (const k in captures) if (captures[k] !== undefined) into[k] = captures[k]!;
+  }
+
+  /** The aggregate so far (the latest sample built if it is still pending). */
+  get hits(): RuleHits {
+    if (this.pending) {
+      this.pending = false;
+      this.h.latest = sampleOf(this.pRec, this.pRaw, this.pRun, this.pPattern, this.pCaptures, this.pMatch, this.pText, this.pEndLine);
+    }
+    return this.h;
+  }
+
+  /**
+   * One match of pattern `patternIndex` on `rec` (printed as `raw`). `m` is the match on `text` (the
+   * normalised message), used to highlight the matched span in the cited line.
+   */
+  add(rec: LogRecord, raw: string, run: number, patternIndex: number, captures: Record<string, string>, m?: RegExpExecArray, text?: string): void {
+    const h = this.h;
     h.byPattern[patternIndex]!++;
     // one record matched by two wordings of the same rule is one occurrence, cited once
     if (rec === this.lastRec) {
-      for (const k in captures) if (captures[k] !== undefined) h.captures[k] = captures[k]!;
+      this.merge(captures);
       return;
     }
     this.lastRec = rec;
@@ -74,33 +110,58 @@ export class HitCollector {
       h.firstTime ??= rec.timeText;
       h.lastTime = rec.timeText;
     }
-    if (rec.level && (!h.worstLevel || LEVEL_ORDER.indexOf(rec.level) > LEVEL_ORDER.indexOf(h.worstLevel))) h.worstLevel = rec.level;
-    for (const k in captures) if (captures[k] !== undefined) h.captures[k] = captures[k]!;
-    // distinct messages are counted up to a small bound, keyed without digits (timestamps, pids)
-    if (this.seen.size < 64) {
-      let key = this.lastKey;
-      if (rec.message !== this.lastMessage) {
-        key = rec.message.replace(/\d+/g, '#').slice(0, 200);
-        this.lastMessage = rec.message;
-        this.lastKey = key;
-      }
+    if (rec.level && rec.level !== h.worstLevel && (!h.worstLevel || LEVEL_ORDER.indexOf(rec.level) > LEVEL_ORDER.indexOf(h.worstLevel))) h.worstLevel = rec.level;
+    this.merge(captures);
+    // distinct messages are counted up to a small bound, keyed without digits (timestamps, pids); a message
+    // seen before has its key counted already
+    if (this.seen.size < 64 && !this.seenMessages.has(rec.message)) {
+      if (this.seenMessages.size >= 256) this.seenMessages.clear();
+      this.seenMessages.add(rec.message);
+      const key = rec.message.replace(/\d+/g, '#').slice(0, 200);
       if (!this.seen.has(key)) this.seen.add(key);
       h.distinct = this.seen.size;
     }
-    const sample: HitSample = {
-      source: rec.source,
-      line: rec.line,
-      endLine: rec.endLine,
-      text: raw.length > MAX_CITED_TEXT ? `${raw.slice(0, MAX_CITED_TEXT)}…` : raw,
-      timeText: rec.timeText,
-      run,
-      level: rec.level,
-      captures,
-      highlight,
-      patternIndex,
-      rec,
-    };
-    if (h.samples.length < this.limit) h.samples.push(sample);
-    h.latest = sample;
+    if (h.samples.length < this.limit) {
+      const sample = sampleOf(rec, raw, run, patternIndex, captures, m, text, rec.endLine);
+      h.samples.push(sample);
+      h.latest = sample;
+      this.pending = false;
+      return;
+    }
+    this.pending = true;
+    this.pRec = rec;
+    this.pEndLine = rec.endLine;
+    this.pRaw = raw;
+    this.pRun = run;
+    this.pPattern = patternIndex;
+    this.pCaptures = captures;
+    this.pMatch = m;
+    this.pText = text;
   }
+}
+
+function sampleOf(rec: LogRecord, raw: string, run: number, patternIndex: number, captures: Record<string, string>, m: RegExpExecArray | undefined, text: string | undefined, endLine: number | undefined): HitSample {
+  return {
+    source: rec.source,
+    line: rec.line,
+    endLine,
+    text: raw.length > MAX_CITED_TEXT ? `${raw.slice(0, MAX_CITED_TEXT)}…` : raw,
+    timeText: rec.timeText,
+    run,
+    level: rec.level,
+    captures,
+    highlight: m && text !== undefined ? highlightOf(raw, m, text) : undefined,
+    patternIndex,
+    rec,
+  };
+}
+
+/** Where the match shows in the printed line: the matched text, else its first 24 characters (normalisation may differ). */
+function highlightOf(raw: string, m: RegExpExecArray, text: string): [number, number] | undefined {
+  const matched = m[0];
+  const at = raw.indexOf(matched);
+  if (at >= 0) return [at, at + matched.length];
+  const n = Math.min(matched.length, 24);
+  const at2 = raw.indexOf(text.slice(m.index, m.index + n));
+  return at2 >= 0 ? [at2, at2 + n] : undefined;
 }

@@ -158,22 +158,10 @@ export function parsePrefix(line: string): Prefix | undefined {
     }
     return undefined;
   }
-  if ((m = SHORT.exec(line))) {
-    const g = m.groups!;
-    const month = monthNumber(g.mon!);
-    return {
-      format: g.clock!.includes('.') ? 'short-precise' : g.pid ? 'short' : 'syslog',
-      timeText: `${g.mon} ${g.day} ${g.clock}`,
-      month,
-      day: Number(g.day),
-      clock: g.clock,
-      host: g.host,
-      process: g.ident!,
-      pid: pidOf(g),
-      message: g.msg!,
-      width: line.length - g.msg!.length,
-    };
-  }
+  const fast = shortFast(line);
+  if (fast) return fast;
+  const short = shortByRegex(line);
+  if (short) return short;
   if ((m = FULL.exec(line))) {
     const g = m.groups!;
     const t = Date.parse(`${g.date}T${g.clock}${zoneOffset(g.tz!)}`);
@@ -313,17 +301,17 @@ function quotedValue(text: string, start: number, end: number): string {
  */
 export function parseStructuredText(text: string): Structured | undefined {
   if (text.charCodeAt(0) !== 34 /* " */) return undefined;
-  // a broken node repeats the same messages: complete results of short texts are remembered (a copy of
-  // the fields is returned, since the parser may add a block value to them)
+  // a broken node repeats the same messages: complete results of short texts are remembered and shared,
+  // frozen (only a record whose text opens a `key=<` block gets fields added later, and those are not cached)
   const cacheable = text.length <= STRUCTURED_CACHE_CHARS;
   if (cacheable) {
     const f = structuredCache.get(text);
-    if (f) return { fields: { ...f }, unterminated: false };
+    if (f) return { fields: f, unterminated: false };
   }
   const r = parseStructuredTextOnce(text);
   if (cacheable && !r.unterminated && r.openBlock === undefined) {
     if (structuredCache.size >= STRUCTURED_CACHE_ENTRIES) structuredCache.clear();
-    structuredCache.set(text, { ...r.fields });
+    structuredCache.set(text, Object.freeze({ ...r.fields }));
   }
   return r;
 }
@@ -406,4 +394,99 @@ export function blockValue(text: string): string {
 /** Fields of structured klog text, or undefined when the text is not in the structured form. */
 export function parseStructured(text: string): Record<string, string> | undefined {
   return parseStructuredText(text)?.fields;
+}
+
+/** `Mon DD hh:mm:ss[.frac] [host] ident[pid]: msg` by the SHORT regex (every localised and padded variant). */
+export function shortByRegex(line: string): Prefix | undefined {
+  const m = SHORT.exec(line);
+  if (!m) return undefined;
+  const g = m.groups!;
+  const month = monthNumber(g.mon!);
+  return {
+    format: g.clock!.includes('.') ? 'short-precise' : g.pid ? 'short' : 'syslog',
+    timeText: `${g.mon} ${g.day} ${g.clock}`,
+    month,
+    day: Number(g.day),
+    clock: g.clock,
+    host: g.host,
+    process: g.ident!,
+    pid: pidOf(g),
+    message: g.msg!,
+    width: line.length - g.msg!.length,
+  };
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * The common case of SHORT by hand — `Mmm dd hh:mm:ss[.frac] host ident[pid]: msg` with an ASCII month,
+ * a two-digit day, an ASCII host and identifier (journalctl's own output): the regex's first, greedy path,
+ * which is its answer whenever that path gets through. Undefined whenever it does not: the regex decides.
+ */
+export function shortFast(line: string): Prefix | undefined {
+  const n = line.length;
+  if (n < 20) return undefined;
+  for (let k = 0; k < 3; k++) {
+    const c = line.charCodeAt(k) | 32;
+    if (c < 97 || c > 122) return undefined;
+  }
+  if (line.charCodeAt(3) !== 32 || !isDigitAt(line, 4) || !isDigitAt(line, 5) || line.charCodeAt(6) !== 32) return undefined;
+  if (!isDigitAt(line, 7) || !isDigitAt(line, 8) || line.charCodeAt(9) !== 58 || !isDigitAt(line, 10) || !isDigitAt(line, 11) || line.charCodeAt(12) !== 58 || !isDigitAt(line, 13) || !isDigitAt(line, 14)) return undefined;
+  let i = 15;
+  const precise = line.charCodeAt(i) === 46;
+  if (precise) {
+    const f0 = ++i;
+    while (i < n && i - f0 < 10 && isDigitAt(line, i)) i++;
+    if (i === f0 || i - f0 > 9) return undefined;
+  }
+  if (line.charCodeAt(i) !== 32) return undefined;
+  const clockEnd = i++;
+  // host: \S+ then one space
+  const h0 = i;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32) break;
+    if (c > 127 || isAsciiSpace(c)) return undefined;
+  }
+  if (i === h0 || i >= n) return undefined;
+  const hostEnd = i++;
+  // ident: [^\s\[\]:]+ then [pid] and `:`, or `:`
+  const id0 = i;
+  let c = 0;
+  for (; i < n; i++) {
+    c = line.charCodeAt(i);
+    if (c === 91 || c === 58) break;
+    if (c > 127 || c === 93 || isAsciiSpace(c)) return undefined;
+  }
+  if (i === id0 || i >= n) return undefined;
+  const idEnd = i;
+  let pid: number | undefined;
+  if (c === 91 /* [ */) {
+    const p0 = ++i;
+    let v = 0;
+    while (i < n && isDigitAt(line, i)) v = v * 10 + line.charCodeAt(i++) - 48;
+    if (i === p0 || line.charCodeAt(i) !== 93 || line.charCodeAt(i + 1) !== 58) return undefined;
+    pid = i - p0 > 15 ? Number(line.slice(p0, i)) : v;
+    i += 2;
+  } else i++;
+  if (line.charCodeAt(i) === 32) i++;
+  return {
+    format: precise ? 'short-precise' : pid !== undefined ? 'short' : 'syslog',
+    timeText: line.slice(0, clockEnd),
+    month: monthNumber(line.slice(0, 3)),
+    day: (line.charCodeAt(4) - 48) * 10 + line.charCodeAt(5) - 48,
+    clock: line.slice(7, clockEnd),
+    host: line.slice(h0, hostEnd),
+    process: line.slice(id0, idEnd),
+    pid,
+    message: line.slice(i),
+    width: i,
+  };
 }

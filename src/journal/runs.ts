@@ -56,6 +56,7 @@ export class RunTracker {
   private lastMs: (number | undefined)[] = [];
   /** Parallel scans: this tracker's first run continues another tracker's last run (see continueRun). */
   private continuing = false;
+  private readonly factCache = new Map<string, MessageFacts>();
   private registeredTouched = false;
 
   /**
@@ -191,26 +192,25 @@ export class RunTracker {
   }
 
   private facts_(run: KubeletRun, msg: string): void {
-    if (msg.includes('ersion') || msg.startsWith('Starting k')) {
-      const v = VERSION.exec(msg);
-      if (v) {
-        run.kubeletVersion = v[1];
-        this.facts.kubeletVersion = v[1];
-      }
+    const keyword = msg.includes('ersion') || msg.startsWith('Starting k') || msg.includes('egister') || msg.includes('CIDR') || msg.includes('podcidr');
+    if (!keyword) return;
+    // a broken node repeats "Unable to register node ..." hundreds of thousands of times: the regexes' outcome is remembered per message
+    let f = this.factCache.get(msg);
+    if (f === undefined) {
+      f = factsOf(msg);
+      if (this.factCache.size >= FACT_CACHE_ENTRIES) this.factCache.clear();
+      this.factCache.set(msg, f);
     }
-    if (msg.includes('egister')) {
-      const r = REGISTER.exec(msg);
-      if (r) this.facts.nodeName = r[1] ?? r[2] ?? r[3] ?? r[4];
-      const ok = REGISTERED.exec(msg);
-      if (ok) {
-        this.facts.nodeName = ok[1] ?? ok[2] ?? ok[3] ?? ok[4];
-        this.setRegistered(true);
-      }
+    if (f.version !== undefined) {
+      run.kubeletVersion = f.version;
+      this.facts.kubeletVersion = f.version;
     }
-    if (msg.includes('CIDR') || msg.includes('podcidr')) {
-      const c = POD_CIDR.exec(msg);
-      if (c) this.facts.podCIDRSeen = c[1];
+    if (f.node !== undefined) this.facts.nodeName = f.node;
+    if (f.registered) {
+      this.facts.nodeName = f.registeredNode;
+      this.setRegistered(true);
     }
+    if (f.podCIDR !== undefined) this.facts.podCIDRSeen = f.podCIDR;
   }
 
   /** A fatal signature matched in the current run (candidate exit cause). */
@@ -335,4 +335,38 @@ export function crashLoopOf(runs: KubeletRun[], latest: number): { runs: number;
     if (last.records > Math.max(50, maxFailedRecords * 2)) return undefined;
   }
   return { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failed[failed.length - 1]?.exit?.status };
+}
+
+/** What one message says about the kubelet (version, node name, registration, pod CIDR). */
+interface MessageFacts {
+  version?: string;
+  /** the node name of a registration attempt */
+  node?: string;
+  registered: boolean;
+  registeredNode?: string;
+  podCIDR?: string;
+}
+
+const FACT_CACHE_ENTRIES = 256;
+
+function factsOf(msg: string): MessageFacts {
+  const out: MessageFacts = { registered: false };
+  if (msg.includes('ersion') || msg.startsWith('Starting k')) {
+    const v = VERSION.exec(msg);
+    if (v) out.version = v[1];
+  }
+  if (msg.includes('egister')) {
+    const r = REGISTER.exec(msg);
+    if (r) out.node = r[1] ?? r[2] ?? r[3] ?? r[4];
+    const ok = REGISTERED.exec(msg);
+    if (ok) {
+      out.registered = true;
+      out.registeredNode = ok[1] ?? ok[2] ?? ok[3] ?? ok[4];
+    }
+  }
+  if (msg.includes('CIDR') || msg.includes('podcidr')) {
+    const c = POD_CIDR.exec(msg);
+    if (c) out.podCIDR = c[1];
+  }
+  return out;
 }
