@@ -9,7 +9,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { Availability } from '../engine/diagnose.js';
 import { parseYamlSafe } from '../rules/load.js';
 import type { Citation } from '../types.js';
@@ -157,6 +158,7 @@ function unitFiles(root: string, name: string): string[] {
 function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json' } {
   const value = parseYamlSafe(text, display) as Record<string, unknown>;
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${display}: a KubeletConfiguration must be a mapping`);
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
   const fields: Record<string, Setting> = {};

@@ -30,8 +30,11 @@ import type { JournalScanner, JournalScanOptions, ScanTiming, Signature, SourceS
 
 /** Files at least this large are split (KUBELET_DOCTOR_WORKERS=force: any size). */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
-/** Where the split is looked for (the worker also counts the lines before it, so it gets a little less). */
-const SPLIT_FRACTION = 0.5;
+/**
+ * Where the split is looked for: past the middle, since the tail worker first counts the newlines before the
+ * split (~0.17 s per 500 MB here) — on the 1 GB dense journal the tail finished ~0.3 s after the head at 0.5.
+ */
+const SPLIT_FRACTION = 0.53;
 const LEVEL_ORDER = 'IWEF';
 /**
  * The workers' young generation (MB): V8's default lets each heap's semi-spaces grow to 16 MB, and two heaps

@@ -4,9 +4,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { checkPatternSafety } from './safety.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
+import { yaml } from '../yaml.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -34,7 +34,7 @@ function ruleFiles(dir: string): string[] {
 /** Parse YAML safely: aliases are bounded so a "billion laughs" file fails instead of exploding. */
 export function parseYamlSafe(text: string, file: string): unknown {
   try {
-    return parseYaml(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
+    return yaml().parse(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     throw new Error(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -1,0 +1,11 @@
+// The yaml package, loaded the first time something is parsed: importing it costs ~45 ms of start-up,
+// which a scan of a journal alone (or `rules`, whose built-in YAML is pre-parsed) does not need.
+
+import { createRequire } from 'node:module';
+
+type Yaml = typeof import('yaml');
+let lib: Yaml | undefined;
+
+export function yaml(): Yaml {
+  return (lib ??= createRequire(import.meta.url)('yaml') as Yaml);
+}
