@@ -115,8 +115,10 @@ export class HitCollector {
     // distinct messages are counted up to a small bound, keyed without digits (timestamps, pids); a message
     // seen before has its key counted already
     if (this.seen.size < 64 && !this.seenMessages.has(rec.message)) {
-      if (this.seenMessages.size >= 256) this.seenMessages.clear();
-      this.seenMessages.add(rec.message);
+      if (rec.message.length <= 1024) {
+        if (this.seenMessages.size >= 256) this.seenMessages.clear();
+        this.seenMessages.add(rec.message);
+      }
       const key = rec.message.replace(/\d+/g, '#').slice(0, 200);
       if (!this.seen.has(key)) this.seen.add(key);
       h.distinct = this.seen.size;
