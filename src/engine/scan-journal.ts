@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
 import type { JournalInput } from '../journal/read.js';
 import { readExportEntries, readLines } from '../journal/read.js';
-import { journalEntryToRecord, RecordParser } from '../journal/records.js';
+import { type ClosedBlock, journalEntryToRecord, RecordParser } from '../journal/records.js';
 import { RunTracker } from '../journal/runs.js';
 import type { KubeletRun, LogRecord, SourceInfo } from '../types.js';
 import { HitCollector, type RuleHits } from './hits.js';
@@ -290,6 +290,9 @@ export class SourceState {
   pendingStart = 0;
   pendingEnd = 0;
   pendingText?: string;
+  /** The last examined record whose message opened a `key=<` block, and its line as printed (matchBlock cites it). */
+  blockRec?: LogRecord;
+  blockRaw?: string;
   /** Called once, after the first examined line (parallel scans: the worker reports its state there). */
   probe?: (rec: LogRecord | undefined) => void;
   constructor(
@@ -478,9 +481,12 @@ export class JournalScanner {
           this.timing.parse += performance.now() - t0;
           if (parser.takeBoot()) this.tracker.boot();
           info.lines = line;
+          const block = parser.takeBlock();
+          if (block) this.matchBlock(st, block);
           if (!rec) continue; // a stack/block line of the previous entry (attached to it)
           this.feed(rec, rec.message);
         }
+        this.endSource(st);
       } else {
         if (looksBinary(head)) info.problems.push(BINARY_NOTE);
         if (literals) await this.scanFast(stream, st, [...new Set([...literals, ...MARKERS])]);
@@ -490,6 +496,7 @@ export class JournalScanner {
             this.examine(st, line, lineNo, Buffer.byteLength(line));
             if ((lineNo & 0xffff) === 0) this.opts.onProgress?.(input.name, lineNo);
           }
+          this.endSource(st);
         }
         info.lines = st.lineNo;
         info.format = st.parser.format ?? 'cat';
@@ -661,10 +668,44 @@ export class JournalScanner {
       if (!boot) this.tracker.boot();
       st.sig = undefined;
     }
+    const block = st.parser.takeBlock();
+    if (block) this.matchBlock(st, block);
     if (!rec) return undefined;
     if (rec.truncated) st.truncated++;
-    this.feed(rec, line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, ''), match);
+    const raw = line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, '');
+    if (rec.message.charCodeAt(rec.message.length - 1) === 60 /* < */) {
+      st.blockRec = rec;
+      st.blockRaw = raw;
+    }
+    this.feed(rec, raw, match);
     return rec;
+  }
+
+  /**
+   * A `key=<` block ended (RecordParser.takeBlock): the record that opened it is matched once more as klog
+   * would print it on one line — `key="…"` with the block's text quoted — so patterns find what the kubelet
+   * printed inside the block (v1.26+ prints multi-line errors as `"command failed" err=<`). Hits count for
+   * that record (a rule it matched already is not counted twice) and cite it: its lines cover the block.
+   */
+  private matchBlock(st: SourceState, b: ClosedBlock): void {
+    const rec = b.rec;
+    const open = `${b.key}=<`;
+    const msg = rec.message.endsWith(open) ? rec.message.slice(0, rec.message.length - 1) : `${rec.message} ${b.key}=`;
+    const oneLine: LogRecord = { ...rec, message: `${msg}${JSON.stringify(b.value)}` };
+    const opener = st.blockRec === rec && st.blockRaw !== undefined ? st.blockRaw : rec.message;
+    this.curRec = rec;
+    this.curRaw = `${opener} ${b.lines.map((l) => l.trim()).join(' ')} >`;
+    this.curRun = this.tracker.currentIndex();
+    this.matcher.match(oneLine, this.onMatch);
+    st.blockRec = undefined;
+    st.blockRaw = undefined;
+  }
+
+  /** The input of a source ended: a block still open ends with it. */
+  private endSource(st: SourceState): void {
+    st.parser.finish();
+    const block = st.parser.takeBlock();
+    if (block) this.matchBlock(st, block);
   }
 
   /**
@@ -803,6 +844,7 @@ export class JournalScanner {
       st.lineNo++;
       this.examine(st, ctx.work.toString('utf8', 0, ctx.carry), st.lineNo, ctx.carry);
     }
+    this.endSource(st);
   }
 
   /** Walk the complete lines of buf[0, end): skip the unremarkable ones, examine the rest. */

@@ -62,6 +62,7 @@ export class RecordParser {
   /** Column where the last prefixed line's message started (journalctl indents continuations to it). */
   private width = 0;
   private inStatusHeader = false;
+  private closedBlock?: ClosedBlock;
   private year: number;
   private lastMonth = 0;
   private bootId?: string;
@@ -217,6 +218,7 @@ export class RecordParser {
   }
 
   private remember(rec: LogRecord, truncatedByUs: boolean): LogRecord {
+    if (this.mode === 2 && (rec.fromKubelet || rec.fromSystemd)) this.endBlock();
     if (truncatedByUs) rec.truncated = true;
     else if (rec.message.charCodeAt(rec.message.length - 1) === 0x2026 /* … */) rec.truncated = true;
     this.last = rec;
@@ -232,11 +234,37 @@ export class RecordParser {
     return rec;
   }
 
+  /**
+   * The open `key=<` block of the last kubelet record ends — closed by ` >`, or cut off by another record,
+   * another PID or the end of the input: its lines are handed out once by takeBlock(), so that what the
+   * kubelet printed inside it (v1.26+ `"command failed" err=<` and other multi-line values) is matched too.
+   */
+  private endBlock(): void {
+    if (this.mode !== 2) return;
+    const rec = this.lastKubelet;
+    if (rec && this.blockLines.length) this.closedBlock = { rec, key: this.blockKey, value: blockValue(this.blockLines.join('\n')), lines: this.blockLines };
+    this.blockLines = [];
+    this.mode = 0;
+  }
+
+  /** The block that ended with the last line parsed, once (see endBlock). */
+  takeBlock(): ClosedBlock | undefined {
+    const b = this.closedBlock;
+    this.closedBlock = undefined;
+    return b;
+  }
+
+  /** The input ended: a block still open ends here (takeBlock hands it out). */
+  finish(): void {
+    this.endBlock();
+  }
+
   /** Whether a kubelet line (prefix already removed) continues the last kubelet record. */
   private continues(message: string, pid: number | undefined): boolean {
     const last = this.lastKubelet;
     if (!last || this.mode === 0) return false;
     if (pid !== undefined && last.pid !== undefined && pid !== last.pid) {
+      this.endBlock();
       this.mode = 0;
       return false;
     }
@@ -253,8 +281,7 @@ export class RecordParser {
     if (this.mode === 2 && rec === this.lastKubelet) {
       if (text.trim() === '>') {
         rec.fields![this.blockKey] = blockValue(this.blockLines.join('\n'));
-        this.blockLines = [];
-        this.mode = 0;
+        this.endBlock();
       } else if (this.blockLines.length < MAX_CONTINUATION) this.blockLines.push(text);
     }
   }
@@ -493,6 +520,17 @@ function fieldText(v: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A `key=<` block value that ended (RecordParser.takeBlock). */
+export interface ClosedBlock {
+  /** the record whose message opened the block (its endLine covers the block's lines) */
+  rec: LogRecord;
+  key: string;
+  /** the block's text, indentation removed (as in rec.fields[key] when the block was closed) */
+  value: string;
+  /** the block's lines as printed */
+  lines: string[];
 }
 
 const BOOT = Symbol('bootId');

@@ -154,6 +154,11 @@ export class RunTracker {
     this.hardClosed = true;
   }
 
+  /** The index of the run the last kubelet record belonged to (0 before any). */
+  currentIndex(): number {
+    return this.current?.index ?? 0;
+  }
+
   /** Observe a record; returns the index of the run it belongs to. */
   observe(rec: LogRecord): number {
     if (rec.host && this.facts.hostnames.length < 8 && !this.facts.hostnames.includes(rec.host)) this.facts.hostnames.push(rec.host);
