@@ -13,7 +13,7 @@
 // scenario.yaml:
 //   description: …            now: 2021-02-14T08:00:00Z       expect: [ids]   (findings with no pinned line)
 //   host: k8s-master          start: 2021-02-14T07:03:50Z     pid: 360163     process: kubelet
-//   formats: [short-precise, json, cat, short-iso, syslog, syslog-rfc3339, kubelet-json, export, …]
+//   formats: [short-precise, json, cat, short-iso, syslog, syslog-rfc3339, kubelet-json, export, json-pretty, verbose, …]
 //   allUnits: false           # true: include other units' lines (journalctl without -u kubelet)
 //   healthy: false
 //   entries:                  # in order; times advance 0.1 s (plus jitter) unless `at: +5s`
@@ -234,12 +234,16 @@ function annotate(text, entries, variant) {
   for (const e of entries) {
     if (e.cont) continue; // a split continuation line: never annotated, and often blank
     const first = e.message.split('\n')[0];
-    // journalctl's short formats expand TABs, so text outputs are matched up to the first TAB
-    const needle = variant === 'json' ? JSON.stringify(first).slice(1, -1).slice(0, 120) : first.split('\t')[0].slice(0, 200);
+    // journalctl's short formats expand TABs, so text outputs are matched up to the first TAB; json and
+    // json-pretty escape the message, verbose prints it as is; the entry formats are matched on their
+    // MESSAGE line only (the annotation goes right above it, inside the entry)
+    const escaped = variant === 'json' || variant === 'json-pretty';
+    const needle = escaped ? JSON.stringify(first).slice(1, -1).slice(0, 120) : variant === 'verbose' ? first.slice(0, 200) : first.split('\t')[0].slice(0, 200);
+    const isMessageLine = variant === 'json-pretty' ? (l) => l.trimStart().startsWith('"MESSAGE" : ') : variant === 'verbose' ? (l) => l.startsWith('    MESSAGE=') : () => true;
     let j = li;
     // journalctl's text formats print a TAB in MESSAGE as 8 spaces (klog's multi-line `key=<` values are TAB-indented)
     const spaced = needle.replace(/\t/g, '        ');
-    while (j < lines.length && !lines[j].includes(needle) && !lines[j].includes(spaced)) j++;
+    while (j < lines.length && !(isMessageLine(lines[j]) && (lines[j].includes(needle) || lines[j].includes(spaced)))) j++;
     if (j >= lines.length) continue; // not shown (filtered by -u)
     out.push(...lines.slice(li, j));
     out.push(...e.ann);
@@ -322,7 +326,7 @@ function generate(dir) {
         const outFmt = fmt === 'kubelet-json' ? (sc.kubeletJsonFormat ?? 'short-precise') : fmt;
         const args = ['--file', jfile, '--no-pager', '-o', outFmt];
         if (!sc.allUnits) args.push('-u', sc.unit ?? 'kubelet');
-        if (outFmt === 'json' || outFmt === 'export') args.push('--all');
+        if (outFmt === 'json' || outFmt === 'json-pretty' || outFmt === 'export') args.push('--all');
         const r = spawnSync('journalctl', args, { env: { ...process.env, TZ: 'UTC', SYSTEMD_COLORS: '0', LANG: sc.lang ?? 'C.UTF-8' }, maxBuffer: 1 << 30 });
         if (r.status !== 0) throw new Error(`journalctl ${args.join(' ')}: ${r.stderr}`);
         text = outFmt === 'export' ? r.stdout : annotate(r.stdout.toString('utf8'), entries, outFmt);

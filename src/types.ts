@@ -20,6 +20,8 @@ export type JournalFormat =
   | 'cat'
   | 'json'
   | 'export'
+  | 'json-pretty'
+  | 'verbose'
   | 'kubelet-json';
 
 /** One normalised log entry, whatever format it came in. */

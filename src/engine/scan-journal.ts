@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
 import type { JournalInput } from '../journal/read.js';
-import { readExportEntries, readLines } from '../journal/read.js';
+import { entryFormat, readEntries } from '../journal/entries.js';
+import { readLines } from '../journal/read.js';
 import { type ClosedBlock, journalEntryToRecord, RecordParser } from '../journal/records.js';
 import { RunTracker } from '../journal/runs.js';
 import type { KubeletRun, LogRecord, SourceInfo } from '../types.js';
@@ -301,11 +302,25 @@ export class SourceState {
   ) {}
 }
 
-/** Peek at the first bytes to tell the export format (binary-safe path) from text formats. */
+/**
+ * Peek at the first bytes (two lines or HEAD_PEEK bytes, however small the stream's chunks) to tell the
+ * entry formats (export, json-pretty, verbose) from line formats.
+ */
 async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
   const it = stream[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : typeof first.value === 'string' ? Buffer.from(first.value) : (first.value as Buffer);
+  const parts: Buffer[] = [];
+  let size = 0;
+  let newlines = 0;
+  // two lines are enough to tell them (and a pipe in follow mode may hold back the rest for long)
+  while (size < HEAD_PEEK && newlines < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Buffer);
+    parts.push(b);
+    size += b.length;
+    for (let i = b.indexOf(10); i >= 0 && newlines < 2; i = b.indexOf(10, i + 1)) newlines++;
+  }
+  const head: Buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   async function* rest() {
     if (head.length) yield head;
     for (;;) {
@@ -330,8 +345,8 @@ interface FastCtx {
   hits: number[];
 }
 
-/** `journalctl -o export` starts with one of these fields. */
-const EXPORT_START = /^__CURSOR=|^__REALTIME_TIMESTAMP=|^_BOOT_ID=/;
+/** The first bytes looked at to tell an entry format (export, json-pretty, verbose) from line formats. */
+const HEAD_PEEK = 512;
 const BINARY_NOTE = 'starts with binary data: not a text journal; lines that look like log lines were still read';
 
 /** The first 4 KiB of `path` when it is a regular file that opens; undefined otherwise (the stream path says why). */
@@ -442,7 +457,7 @@ export class JournalScanner {
     }
     const path = literals ? (input as FileJournalInput).path : undefined;
     const head = path ? regularFileHead(path) : undefined;
-    if (head && !EXPORT_START.test(head.subarray(0, 256).toString('latin1'))) {
+    if (head && !entryFormat(head.subarray(0, HEAD_PEEK).toString('latin1'))) {
       // a regular text file: read synchronously into one reused buffer (fastFeedFile)
       const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
       try {
@@ -471,21 +486,30 @@ export class JournalScanner {
     const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
     try {
       const { head, stream } = await peek(raw);
-      const text = head.subarray(0, 256).toString('latin1');
-      if (EXPORT_START.test(text)) {
-        info.format = 'export';
+      const entries = entryFormat(head.subarray(0, HEAD_PEEK).toString('latin1'));
+      if (entries) {
+        // entry formats (export, json-pretty, verbose): whole entries, as `-o json` lines are
+        info.format = entries;
         const parser = st.parser;
-        for await (const [entry, line] of readExportEntries(stream)) {
+        let errors = 0;
+        for await (const e of readEntries(entries, stream)) {
+          if ('error' in e) {
+            if (++errors <= 3) info.problems.push(e.error);
+            info.lines = Math.max(info.lines ?? 0, e.line);
+            continue;
+          }
           const t0 = performance.now();
-          const rec = parser.accept(journalEntryToRecord(entry, input.name, line));
+          const rec = parser.accept(journalEntryToRecord(e.fields, input.name, e.line));
           this.timing.parse += performance.now() - t0;
           if (parser.takeBoot()) this.tracker.boot();
-          info.lines = line;
+          info.lines = e.endLine;
           const block = parser.takeBlock();
           if (block) this.matchBlock(st, block);
           if (!rec) continue; // a stack/block line of the previous entry (attached to it)
+          if (rec.truncated) st.truncated++;
           this.feed(rec, rec.message);
         }
+        if (errors > 3) info.problems.push(`${errors - 3} more stretch(es) could not be read as entries`);
         this.endSource(st);
       } else {
         if (looksBinary(head)) info.problems.push(BINARY_NOTE);
