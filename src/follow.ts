@@ -2,7 +2,8 @@
 // (tail -f), or `--follow` alone on a node (runs `journalctl -f` itself). Lines are fed through the
 // same JournalScanner as a scan, which keeps only bounded aggregates; the diagnosis is redone on a
 // short debounce after a match and on a slow tick while lines flow, never per line. Node evidence
-// is collected once at the start.
+// is collected at the start and, on a live node, again every 15 s: what someone fixes while watching
+// (a cgroup created, swap turned off, a config corrected) shows as a finding resolved.
 
 import { spawn } from 'node:child_process';
 import { promises as fsp, statSync } from 'node:fs';
@@ -19,8 +20,9 @@ import type { Finding, Report, Severity, SourceInfo } from './types.js';
 export interface FindingChange {
   key: string;
   finding: Finding;
-  kind: 'new' | 'more';
-  /** New matches since the last update ('more'), or the finding's count ('new'). */
+  /** resolved: gone since the last update (node state read again no longer shows it) */
+  kind: 'new' | 'more' | 'resolved';
+  /** New matches since the last update ('more'), or the finding's count ('new'); 0 when resolved. */
   delta: number;
 }
 
@@ -125,6 +127,11 @@ export interface FollowerOptions {
   debounceMs?: number;
   /** Diagnose again at least this often while lines arrive (default 1000 ms). */
   tickMs?: number;
+  /**
+   * Read node state again this often (ms). Default: 15 s when it is this machine's state; never for a
+   * captured tree (`--root`), which does not change.
+   */
+  nodeRefreshMs?: number;
   onUpdate?: (report: Report, changes: FindingChange[], status: FollowStatus) => void;
 }
 
@@ -146,6 +153,9 @@ export class Follower {
   private ticker?: NodeJS.Timeout;
   private lastRecords = -1;
   private counts = new Map<string, number>();
+  /** The findings of the last update, by key (what a resolved one was). */
+  private shown = new Map<string, Finding>();
+  private collectedAt = 0;
   private last?: Report;
 
   constructor(private readonly o: FollowerOptions) {
@@ -171,13 +181,25 @@ export class Follower {
     this.lastRecords = this.scanner.records;
     const changes: FindingChange[] = [];
     const seen = new Map<string, number>();
+    const present = new Set<string>();
     for (const f of report.findings) {
       const key = findingKey(f, seen);
+      present.add(key);
       const before = this.counts.get(key);
       if (before === undefined) changes.push({ key, finding: f, kind: 'new', delta: f.count });
       else if (f.count > before) changes.push({ key, finding: f, kind: 'more', delta: f.count - before });
       this.counts.set(key, f.count);
     }
+    for (const key of [...this.counts.keys()]) {
+      if (present.has(key)) continue;
+      // only what node state showed can be fixed while following (journal matches only accumulate)
+      const gone = this.shown.get(key);
+      if (gone && gone.evidence.some((e) => e.kind !== 'journal')) changes.push({ key, finding: gone, kind: 'resolved', delta: 0 });
+      this.counts.delete(key);
+      this.shown.delete(key);
+    }
+    seen.clear();
+    for (const f of report.findings) this.shown.set(findingKey(f, seen), f);
     this.last = report;
     this.o.onUpdate?.(report, changes, { ...this.status });
     return report;
@@ -210,19 +232,30 @@ export class Follower {
   private inputDone = false;
 
   /**
-   * Node state is read once, as a scan would (scan.ts nodeStateDecision): from --root always, from
-   * this machine only when the journal was written here, which is known once the first lines are in.
+   * Node state is read as a scan would (scan.ts nodeStateDecision): from --root always, from this machine
+   * only when the journal was written here, which is known once the first lines are in. Then again every
+   * nodeRefreshMs while following.
    */
   private startCollecting(): void {
     if (this.collecting || !this.kinds.size) return;
     const s = this.o.scan;
-    const hosts = this.scanner.tracker.facts.hostnames;
-    if (!s.root && s.nodeState === undefined && !hosts.length && this.scanner.records === 0 && !this.inputDone) return;
+    if (this.collected) {
+      const every = this.o.nodeRefreshMs ?? (s.root ? undefined : NODE_REFRESH_MS);
+      if (every === undefined || this.inputDone || Date.now() - this.collectedAt < every) return;
+    } else {
+      const hosts = this.scanner.tracker.facts.hostnames;
+      if (!s.root && s.nodeState === undefined && !hosts.length && this.scanner.records === 0 && !this.inputDone) return;
+    }
     this.collecting = (async () => {
-      const c = await collectNodeState(s, s.now ?? new Date(), [...this.kinds], this.scanner.result().evidence);
-      this.nodeEvidence = c.evidence;
-      this.nodeSources = c.sources;
-      this.collected = true;
+      try {
+        const c = await collectNodeState(s, s.now ?? new Date(), [...this.kinds], this.scanner.result().evidence);
+        this.nodeEvidence = c.evidence;
+        this.nodeSources = c.sources;
+        this.collected = true;
+        this.collectedAt = Date.now();
+      } finally {
+        this.collecting = undefined;
+      }
       this.update();
     })();
   }
@@ -270,6 +303,8 @@ export class Follower {
 }
 
 const SEV: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
+/** How often a live node's state is read again while following. */
+const NODE_REFRESH_MS = 15_000;
 
 /** One line of text for a finding that just appeared (off-TTY follow output). */
 export function findingLine(f: Finding, color: boolean): string {
@@ -280,6 +315,12 @@ export function findingLine(f: Finding, color: boolean): string {
   const when = f.lastSeen ?? f.firstSeen ?? new Date().toISOString();
   const tags = [f.causedExit ? 'made the kubelet exit' : '', !f.current ? 'earlier run' : '', f.benign ? 'benign' : '', f.explainedBy ? `explained by ${f.explainedBy}` : ''].filter(Boolean);
   return `${c.dim(when)} ${sev} ${c.bold(f.title)} ${c.dim(`[${f.ruleId}]`)}${tags.length ? ` ${c.dim(`(${tags.join(', ')})`)}` : ''} — ${f.message}${c.dim(at)}`;
+}
+
+/** One line of text for a finding that is gone (node state read again no longer shows it). */
+export function resolvedLine(f: Finding, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  return `${c.dim(new Date().toISOString())} ${c.green.bold('RESOLVED')} ${c.bold(f.title)} ${c.dim(`[${f.ruleId}]`)} — node state read again no longer shows it`;
 }
 
 export interface RunFollowOptions {
@@ -310,9 +351,10 @@ export async function runFollow(o: RunFollowOptions): Promise<Report> {
     input: fi,
     onUpdate: (_r, changes) => {
       for (const ch of changes) {
-        if (ch.kind !== 'new') continue;
-        if (o.format === 'json') write(`${JSON.stringify({ event: 'finding', key: ch.key, detectedAt: new Date().toISOString(), ...ch.finding })}\n`);
-        else (lines ? write : writeErr)(`${findingLine(ch.finding, o.color && lines)}\n`);
+        if (ch.kind === 'more') continue;
+        const resolved = ch.kind === 'resolved';
+        if (o.format === 'json') write(`${JSON.stringify({ event: resolved ? 'resolved' : 'finding', key: ch.key, [resolved ? 'resolvedAt' : 'detectedAt']: new Date().toISOString(), ...ch.finding })}\n`);
+        else (lines ? write : writeErr)(`${resolved ? resolvedLine(ch.finding, o.color && lines) : findingLine(ch.finding, o.color && lines)}\n`);
       }
     },
   });

@@ -2,13 +2,13 @@
 // debounce (not per line), memory stays bounded, files are tailed, and off a TTY each new finding
 // is printed once (text or NDJSON).
 
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Follower, followInput, tailInput, type FindingChange, type FollowInput } from '../src/follow.js';
 import type { Report } from '../src/types.js';
-import { builtinRules, cli, scratchDir } from './helpers.js';
+import { builtinRules, cli, ROOT, scratchDir } from './helpers.js';
 import { SWAP_JOURNAL } from './render-sample.js';
 
 const LINES = SWAP_JOURNAL.trimEnd().split('\n');
@@ -154,5 +154,24 @@ describe('follow mode', () => {
     const s2 = cli(['scan', '--follow', '--journal', '-', '--root', root, '--format', 'junit'], input);
     expect(s2.stdout).toMatch(/^<\?xml/);
     expect(s2.stderr).toContain('[swap-enabled]');
+  });
+
+  it('reads node state again while following: what gets fixed shows as resolved, once', async () => {
+    const root = join(scratchDir(), 'node');
+    cpSync(join(ROOT, 'fixtures/nodes/swap-on'), root, { recursive: true });
+    const { fi, stream } = pipeInput();
+    const changes: FindingChange[] = [];
+    const f = new Follower({ scan: { rules: await builtinRules(), root, now }, input: fi, debounceMs: 20, tickMs: 50, nodeRefreshMs: 100, onUpdate: (_r, ch) => changes.push(...ch) });
+    const run = f.run();
+    await until(() => changes.some((c) => c.finding.ruleId === 'swap-enabled' && c.kind === 'new'));
+    expect(changes.some((c) => c.kind === 'resolved')).toBe(false);
+    // swapoff -a: /proc/swaps keeps only its header
+    writeFileSync(join(root, 'proc/swaps'), 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n');
+    await until(() => changes.some((c) => c.finding.ruleId === 'swap-enabled' && c.kind === 'resolved'));
+    await new Promise((r) => setTimeout(r, 300)); // a few more refreshes: said once
+    stream.end();
+    const final = await run;
+    expect(final.findings.some((x) => x.ruleId === 'swap-enabled')).toBe(false);
+    expect(changes.filter((c) => c.kind === 'resolved').map((c) => c.finding.ruleId)).toEqual(['swap-enabled']);
   });
 });

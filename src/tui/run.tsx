@@ -179,7 +179,13 @@ export async function runTuiFollow(o: { scan: ScanOptions; input: FollowInput; c
     input: o.input,
     onUpdate: (report, ch: FindingChange[], status) => {
       const now = Date.now();
-      for (const c of ch) changes.set(c.key, { kind: c.kind, delta: c.kind === 'new' ? c.finding.count : c.delta + (changes.get(c.key)?.kind === 'more' && now - changes.get(c.key)!.at < 15_000 ? changes.get(c.key)!.delta : 0), at: now });
+      for (const c of ch) {
+        if (c.kind === 'resolved') {
+          changes.delete(c.key); // its row is gone with it
+          continue;
+        }
+        changes.set(c.key, { kind: c.kind, delta: c.kind === 'new' ? c.finding.count : c.delta + (changes.get(c.key)?.kind === 'more' && now - changes.get(c.key)!.at < 15_000 ? changes.get(c.key)!.delta : 0), at: now });
+      }
       store.set({ report, follow: status, changes: new Map(changes), phase: 'done' });
     },
   });
