@@ -39,6 +39,8 @@ export interface ScanOptions {
   /** Read node state (cgroups, config, certificates…): true, false, or undefined = decide (see nodeStateDecision). */
   nodeState?: boolean;
   onProgress?: (source: string, lines: number) => void;
+  /** Node evidence collectors starting and ending (CollectOptions.onCollector). */
+  onCollector?: CollectOptions['onCollector'];
   onHit?: (ruleId: string, rec: LogRecord) => void;
 }
 
@@ -149,10 +151,12 @@ export async function collectNodeState(
     useApi: o.useApi ?? !o.root,
     hostnameOverride: o.hostnameOverride,
     kubeletVersion: o.kubeletVersion ?? jv?.facts.kubeletVersion,
+    onCollector: o.onCollector,
   };
   const decision = nodeStateDecision(o, jv?.facts.hostnames ?? []);
   if (decision.collect) return collectEvidence(wanted, opts);
   const evidence = new Map<EvidenceKind, Availability>(wanted.map((k) => [k, { ok: false, reason: decision.reason! }]));
+  for (const [k, a] of evidence) if (k !== 'node' || !o.nodeFile) o.onCollector?.(k, 'done', a);
   if (!o.nodeFile || !wanted.includes('node')) return { evidence, sources: [] };
   const fromFile = await collectEvidence(['node'], { ...opts, useApi: false });
   for (const [k, v] of fromFile.evidence) evidence.set(k, v);

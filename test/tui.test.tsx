@@ -196,18 +196,33 @@ describe('tui views (ink-testing-library)', () => {
   });
 
   it('shows progress while reading, then the report', async () => {
-    const store = new Store({ sources: [{ name: '/var/log/kubelet.log', bytes: 500_000, size: 1_000_000, lines: 65536, done: false }], collectors: ['kubeletConfig', 'cgroups'] });
+    const store = new Store({
+      sources: [{ name: '/var/log/kubelet.log', bytes: 500_000, size: 1_000_000, lines: 65536, done: false }],
+      collectors: ['kubeletConfig', 'cgroups', 'node'].map((kind) => ({ kind, state: 'waiting' as const })),
+    });
     const t = mount(undefined, { store });
     await tick();
     let f = t.frame();
     expect(f).toContain('reading the kubelet journal');
     expect(f).toMatch(/kubelet\.log +█+░+ 50% {2}500 kB {2}65,536 lines/);
-    expect(f).toContain('node evidence  kubeletConfig, cgroups (waiting)');
-    store.set({ phase: 'collect', sources: [{ ...store.get().sources[0]!, done: true, bytes: 1_000_000 }] });
+    expect(f).toMatch(/· kubeletConfig +waiting/);
+    // each collector on its own line: read, not available (and why), still reading (with its time once slow)
+    store.set({
+      phase: 'collect',
+      sources: [{ ...store.get().sources[0]!, done: true, bytes: 1_000_000 }],
+      collectors: [
+        { kind: 'kubeletConfig', state: 'done', ok: true },
+        { kind: 'cgroups', state: 'done', ok: false, reason: 'no /proc/mounts' },
+        { kind: 'node', state: 'reading', since: Date.now() - 4200 },
+      ],
+    });
     await tick();
     f = t.frame();
     expect(f).toContain('reading node evidence');
     expect(f).toMatch(/✓ .*kubelet\.log/);
+    expect(f).toMatch(/✓ kubeletConfig +read/);
+    expect(f).toMatch(/– cgroups +not available: no \/proc\/mounts/);
+    expect(f).toMatch(/node +reading · 4\.\d s/);
     store.set({ report: sampleReport(), phase: 'done' });
     await tick();
     expect(t.frame()).toContain('Verdict:');

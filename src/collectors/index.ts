@@ -27,6 +27,8 @@ export interface CollectOptions {
   useApi: boolean;
   hostnameOverride?: string;
   kubeletVersion?: string;
+  /** Told when each kind's collector starts and ends (the TUI's progress). */
+  onCollector?: (kind: EvidenceKind, state: 'reading' | 'done', result?: Availability) => void;
 }
 
 /** Shared state between collectors (e.g. the kubelet config tells the CNI collector its dirs). */
@@ -56,9 +58,15 @@ export async function collectEvidence(kinds: EvidenceKind[], opts: CollectOption
       let p = pending.get(kind);
       if (!p) {
         const c = COLLECTORS[kind];
-        p = c
-          ? c(ctx).catch((e: Error): Availability => ({ ok: false, reason: `${kind} collector failed: ${e.message}` }))
-          : Promise.resolve<Availability>({ ok: false, reason: `${kind}: no collector available` });
+        opts.onCollector?.(kind, 'reading');
+        p = (
+          c
+            ? c(ctx).catch((e: Error): Availability => ({ ok: false, reason: `${kind} collector failed: ${e.message}` }))
+            : Promise.resolve<Availability>({ ok: false, reason: `${kind}: no collector available` })
+        ).then((a) => {
+          opts.onCollector?.(kind, 'done', a);
+          return a;
+        });
         pending.set(kind, p);
       }
       return p;

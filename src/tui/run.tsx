@@ -125,7 +125,16 @@ export interface TuiScanOptions {
 export async function runTuiScan(o: TuiScanOptions): Promise<Report | undefined> {
   const ignore = new Set(o.scan.ignore ?? []);
   const kinds = [...new Set(o.scan.rules.filter((r) => !ignore.has(r.id)).flatMap((r) => r.evidence))];
-  const store = new Store({ collectors: kinds.filter((k) => k !== 'journal') });
+  const store = new Store({ collectors: kinds.filter((k) => k !== 'journal').map((kind) => ({ kind, state: 'waiting' as const })) });
+  const onCollector: ScanOptions['onCollector'] = (kind, state, result) => {
+    const now = Date.now();
+    store.set({
+      ...(store.get().phase === 'journal' ? { phase: 'collect' as const } : {}),
+      collectors: store
+        .get()
+        .collectors.map((c) => (c.kind !== kind ? c : state === 'reading' ? { ...c, state, since: now } : { ...c, state, ok: result?.ok, reason: result && !result.ok ? result.reason : undefined })),
+    });
+  };
   const opened: Readable[] = [];
   let inputs: JournalInput[] | undefined;
   if (kinds.includes('journal')) {
@@ -138,7 +147,7 @@ export async function runTuiScan(o: TuiScanOptions): Promise<Report | undefined>
   };
   const keyboard = openKeyboard();
   const session = mountTui(store, { color: o.color, keyboard, altScreen: !!keyboard.stream });
-  const scan = runScan({ ...o.scan, ...(inputs ? { inputs } : {}), onProgress }).then((report) => {
+  const scan = runScan({ ...o.scan, ...(inputs ? { inputs } : {}), onProgress, onCollector }).then((report) => {
     store.set({ report, phase: 'done' });
     o.onReport?.(report);
     return report;

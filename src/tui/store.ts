@@ -14,12 +14,22 @@ export interface SourceProgress {
   done: boolean;
 }
 
+export interface CollectorProgress {
+  kind: string;
+  state: 'waiting' | 'reading' | 'done';
+  /** done: whether the evidence was there, else why not */
+  ok?: boolean;
+  reason?: string;
+  /** when it started reading (a slow one — an API call — shows its time) */
+  since?: number;
+}
+
 export interface Live {
   phase: 'journal' | 'collect' | 'done';
   startedAt: number;
   sources: SourceProgress[];
-  /** Node evidence kinds the rules need (collected after the journal). */
-  collectors: string[];
+  /** Node evidence kinds the rules need (collected after the journal), each with how far it got. */
+  collectors: CollectorProgress[];
   report?: Report;
   follow?: FollowStatus;
   /** Follow mode: findings that appeared or repeated recently, by finding key. */
@@ -79,9 +89,15 @@ export function progressLines(live: Live, width: number, now = Date.now()): Line
     out.push(truncLine([seg('  '), mark, seg(name.padEnd(Math.min(34, name.length + 2))), seg(detail, { dim: true })], width));
   }
   if (live.collectors.length) {
-    const state = live.phase === 'journal' ? 'waiting' : live.phase === 'collect' ? 'reading' : 'done';
-    const mark = state === 'done' ? seg('✓ ', { color: 'green' }) : state === 'reading' ? seg(`${spin} `, { color: 'cyan' }) : seg('· ', { dim: true });
-    out.push(truncLine([seg('  '), mark, seg('node evidence  '), seg(`${live.collectors.join(', ')} (${state})`, { dim: true })], width));
+    out.push([]);
+    out.push([seg('  node evidence', { bold: true })]);
+    for (const c of live.collectors) {
+      const state = live.phase === 'done' && c.state !== 'done' ? 'done' : c.state;
+      const mark = state === 'done' ? (c.ok === false ? seg('– ', { color: 'yellow' }) : seg('✓ ', { color: 'green' })) : state === 'reading' ? seg(`${spin} `, { color: 'cyan' }) : seg('· ', { dim: true });
+      const detail =
+        state === 'reading' ? `reading${c.since !== undefined && now - c.since > 1000 ? ` · ${((now - c.since) / 1000).toFixed(1)} s` : ''}` : state === 'waiting' ? 'waiting' : c.ok === false ? `not available: ${c.reason ?? ''}` : 'read';
+      out.push(truncLine([seg('  '), mark, seg(c.kind.padEnd(16)), seg(detail, { dim: true })], width));
+    }
   }
   if (live.error) out.push([], truncLine([seg(`error: ${live.error}`, { color: 'red', bold: true })], width));
   out.push([]);
