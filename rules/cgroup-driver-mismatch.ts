@@ -19,7 +19,12 @@ export default defineRule({
       { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver: "(?<runtime>[^"]+)"', versions: '<=1.23', fatal: true },
       // runc's systemd manager given a cgroupfs path (kubelet cgroupfs, runtime systemd), in sandbox/container errors
       { pattern: 'expected cgroupsPath to be of format "?slice:prefix:name"? for systemd cgroups, got "(?<path>[^"]+)" instead', processes: 'any' },
-      { pattern: 'runtime returned an unknown cgroup driver (?<code>\\d+)', versions: '>=1.28' },
+      // KubeletCgroupDriverFromCRI (alpha v1.28, on from v1.31): the runtime answered RuntimeConfig with a driver value
+      // this kubelet does not know; the kubelet exits
+      { pattern: 'runtime returned an unknown cgroup driver (?<code>\\d+)', versions: '>=1.28', fatal: true },
+      // the runtime has no RuntimeConfig (containerd < 2.0, CRI-O < 1.28): the kubelet keeps its own cgroupDriver (I level;
+      // the fallback is to go in v1.36). Not a failure by itself: it says the kubelet did not adopt the runtime's driver.
+      { pattern: 'CRI implementation should be updated to support RuntimeConfig(?: when KubeletCgroupDriverFromCRI feature gate has been enabled)?\\. Falling back to using cgroupDriver from kubelet config', versions: '>=1.28' },
     ],
   },
   message: 'The kubelet uses the {{kubelet|\'?\'}} cgroup driver but the container runtime uses {{runtime|\'?\'}}; pods (including static control-plane pods) cannot be created consistently.',
@@ -35,6 +40,10 @@ export default defineRule({
       },
       { text: 'CRI-O: [crio.runtime] cgroup_manager = "systemd" (and conmon_cgroup = "pod"); Docker: "exec-opts": ["native.cgroupdriver=systemd"] in /etc/docker/daemon.json' },
       { text: 'kubelet: the same driver in the KubeletConfiguration, then restart the kubelet', command: 'cgroupDriver: {{runtime|\'systemd\'}}\n# then: systemctl restart kubelet' },
+      {
+        text: '"runtime returned an unknown cgroup driver": the runtime speaks a newer CRI than this kubelet; run kubelet and runtime versions made for each other (check both), or, while the KubeletCgroupDriverFromCRI feature gate can still be turned off, keep the kubelet on its own cgroupDriver',
+        command: "kubelet --version; crictl version\n# KubeletConfiguration, then: systemctl restart kubelet\nfeatureGates:\n  KubeletCgroupDriverFromCRI: false",
+      },
     ],
   },
   references: [
@@ -45,25 +54,38 @@ export default defineRule({
   check({ evidence, hits }) {
     const rt = evidence.runtime;
     const s = rt?.settings;
+    const fallbackSeen = (hits.byPattern[3] ?? 0) > 0;
+    const failureSeen = hits.count > (hits.byPattern[3] ?? 0);
     if (rt?.driver && s && s.from === 'kubeletConfig' && rt.driver.value !== s.cgroupDriver) {
       const v = s.kubeletVersion ? parseVersion(s.kubeletVersion) : undefined;
-      const adopts = rt.runtimeReportsDriver && (!v || v[0] > 1 || v[1] >= 31);
+      // the journal's fallback line says the kubelet kept its own driver, whatever the runtime's version suggests
+      const adopts = rt.runtimeReportsDriver && !fallbackSeen && (!v || v[0] > 1 || v[1] >= 31);
       if (!adopts) {
         const citations: Citation[] = [s.cites.cgroupDriver, rt.driver.cite];
         return {
           evidence: citations,
           current: true,
           vars: { kubelet: s.cgroupDriver, runtime: rt.driver.value },
-          message: `The kubelet uses the ${s.cgroupDriver} cgroup driver but ${rt.driver.runtime} uses ${rt.driver.value}${rt.driver.default ? ' (its default: not set in its config)' : ''}; ${hits.count ? 'pod sandboxes fail as the journal shows' : 'pod sandboxes fail or cgroups end up split between two managers'}.`,
+          message: `The kubelet uses the ${s.cgroupDriver} cgroup driver${fallbackSeen ? ' (its own setting: the runtime does not report its driver)' : ''} but ${rt.driver.runtime} uses ${rt.driver.value}${rt.driver.default ? ' (its default: not set in its config)' : ''}; ${failureSeen ? 'pod sandboxes fail as the journal shows' : 'pod sandboxes fail or cgroups end up split between two managers'}.`,
         };
       }
     }
-    if (hits.count > 0) {
+    // the fallback line alone is not a failure: it only tells why a mismatch (if any) was not resolved
+    if (failureSeen) {
+      if (hits.byPattern[2])
+        return {
+          evidence: [],
+          message: `The container runtime reported a cgroup driver this kubelet does not know (value ${hits.captures.code ?? '?'}), so the kubelet exits at start-up: kubelet and runtime disagree on the CRI version.`,
+        };
       const vars: Record<string, string> = {};
       if (!hits.captures.kubelet && hits.captures.path) Object.assign(vars, { kubelet: 'cgroupfs', runtime: 'systemd' });
-      return { evidence: [], vars };
+      return {
+        evidence: [],
+        vars,
+        ...(fallbackSeen && vars.kubelet ? { message: `The kubelet uses the ${vars.kubelet} cgroup driver from its own configuration (the runtime does not report its driver, so the kubelet fell back) but the container runtime uses ${vars.runtime}; pod sandboxes fail as the journal shows.` } : {}),
+      };
     }
-    if (rt && s?.from === 'defaults') return { skip: `no journal match, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
+    if (rt && s?.from === 'defaults') return { skip: `no failure in the journal, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
     return undefined;
   },
 });

@@ -16,10 +16,11 @@ export default defineRule({
   priority: 10,
   match: {
     journal: [
-      // the enforcement error that stops the ContainerManager (every era's wording)
+      // the enforcement error that stops the ContainerManager (every era's wording; <= ~v1.8 said
+      // `failed to enforce System Reserved Cgroup Limits: %v` without the cgroup name)
       {
         pattern:
-          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits on "(?<cgroup>[^"]*)": (?:\\[?"?(?<name>[^"\\]]*)"?\\]? cgroup does not exist|cgroup "?\\[?(?<name2>[^"\\]]*)\\]?"? has some missing (?:paths|controllers)(?<missing>.*))',
+          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits(?: on "(?<cgroup>[^"]*)")?: (?:\\[?"?(?<name>[^"\\]]*)"?\\]? cgroup does not exist|cgroup "?\\[?(?<name2>[^"\\]]*)\\]?"? has some missing (?:paths|controllers)(?<missing>.*))',
         versions: '>=1.7',
       },
       // ~v1.27+ Validate(): `cgroup %q has some missing paths: %v` with %q of a CgroupName → `cgroup ["kube"] has …`
@@ -30,10 +31,12 @@ export default defineRule({
       { pattern: 'error validating root container (?<cgroup>\\S+) : cgroup \\["?(?<name>[^"\\]]*)"?\\] has some missing (?:paths|controllers)' },
       { pattern: 'system validation failed - Following Cgroup subsystem not mounted: \\[(?<paths>[^\\]]*)\\]' },
       { pattern: 'invalid configuration: cgroup-root "(?<cgroup>[^"]*)" doesn\'t exist' },
+      // ~v1.27+ cgroup v2 Validate(): the reserved cgroup has no cgroup.controllers file to read (it does not exist)
+      { pattern: 'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits(?: on "(?<cgroup>[^"]*)")?: could not read controllers for cgroup "?\\[?"?(?<name>[^"\\]]*)"?\\]?"?: (?<paths>[^"]*)', versions: '>=1.27' },
     ],
   },
   message:
-    'The kubelet could not enforce reserved resources on cgroup {{cgroup|\'?\'}}: the cgroup ({{name|name2|cgroup|\'reserved\'}}) is missing in some controller hierarchies ({{paths|missing|\'see the cited lines\'}}). The ContainerManager does not start.',
+    'The kubelet could not enforce reserved resources on cgroup {{cgroup|name|\'?\'}}: the cgroup ({{name|name2|cgroup|\'reserved\'}}) is missing in some controller hierarchies ({{paths|missing|\'see the cited lines\'}}). The ContainerManager does not start.',
   why:
     'With kube-reserved/system-reserved listed in enforceNodeAllocatable, the kubelet writes limits into the reserved cgroup in every controller (cpu, cpuacct, cpuset, memory, pids, hugetlb, …). On cgroup v1 systemd only creates a slice in the hierarchies it accounts for, so kube.slice or system.slice is often missing in pids, cpuset or hugetlb; on cgroup v2 the controllers may not be delegated to the slice. The kubelet then refuses to start its ContainerManager and exits.',
   remediation: {

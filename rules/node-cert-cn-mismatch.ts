@@ -22,9 +22,13 @@ export default defineRule({
       { pattern: 'node "(?<certNode>[^"]+)" is not allowed to modify node "(?<node>[^"]+)"', versions: '>=1.7' },
       { pattern: "node '(?<certNode>[^']+)' is not allowed to modify node '(?<node>[^']+)'" },
       { pattern: 'can only access node lease with the same name as the requesting node', versions: '>=1.14' },
+      // F3 Node authorizer: the kubelet's identity has no edge to the object it reads (its pods are bound to the node
+      // it registers as). Also seen briefly after a pod is deleted, so on its own it counts only when the node named
+      // there differs from the node this kubelet registers as.
+      { pattern: `no relationship found between node ['"](?<relNode>[^'"]+)['"] and this object` },
     ],
   },
-  message: 'The API server refuses writes to node "{{node|\'this node\'}}" because the kubelet authenticates as node "{{certNode|\'another node\'}}".',
+  message: 'The API server refuses writes to node "{{node|\'this node\'}}" because the kubelet authenticates as node "{{certNode|relNode|\'another node\'}}".',
   why:
     'With the Node authorizer and the NodeRestriction admission plugin (kubeadm\'s default), a kubelet may only create and update the Node object whose name equals its certificate identity: CN=system:node:<name> in group O=system:nodes. A kubeconfig copied from another node, a renamed host or a --hostname-override that differs from the certificate makes registration and every status update fail; the node never becomes Ready.',
   remediation: {
@@ -65,7 +69,14 @@ export default defineRule({
       // a cloud provider may register the node under another name than the host name
       weakName = !!ctx.evidence.kubeletConfig?.flags['cloud-provider']?.value;
     }
+    // the Node authorizer's "no relationship" alone: a mismatch only when it names another node than ours
+    const relationOnly = ctx.hits.count > 0 && ctx.hits.count === (ctx.hits.byPattern[3] ?? 0);
+    const relNode = j.relNode;
     if (!cert) {
+      if (relationOnly) {
+        if (!name || !relNode || relNode === name) return undefined;
+        return { evidence: nameCites, vars: { node: name, certNode: relNode } };
+      }
       if (ctx.hits.count > 0) return { evidence: [] };
       return { skip: kube ? `no client certificate in ${kube.display}${kube.clientCert?.problem ? ` (${kube.clientCert.problem})` : ''}` : 'no kubelet kubeconfig with a client certificate' };
     }
@@ -86,8 +97,9 @@ export default defineRule({
         current: true,
       };
     }
-    // the certificate is right now; a journal refusal is from an earlier credential
-    if (ctx.hits.count > 0) return { evidence: [certCitation(cert, 'subject', 'the current certificate matches the node name; the cited refusals predate it')], vars: { kubeconfig: kube!.path } };
+    // the certificate is right now; a journal refusal is from an earlier credential (a lone "no relationship" is
+    // the transient one after a pod deletion)
+    if (ctx.hits.count > 0 && !relationOnly) return { evidence: [certCitation(cert, 'subject', 'the current certificate matches the node name; the cited refusals predate it')], vars: { kubeconfig: kube!.path } };
     return undefined;
   },
 });

@@ -20,6 +20,11 @@ export default defineRule({
       { pattern: 'node "?(?<node>[^"\\s]+)"? pod cidr not assigned', processes: 'any' },
       // dockershim kubenet (≤ v1.23)
       { pattern: 'kubenet does not have netConfig\\. This is most likely due to lack of PodCIDR', versions: '<1.24' },
+      // kube-controller-manager's range allocator has nothing to give (seen in the journal when it runs as a unit, as in
+      // "the hard way"): cluster CIDR exhausted for the node mask size (newer cidrset: `… left to allocate in the range %s`),
+      // or a node mask that does not fit the cluster CIDR
+      { pattern: 'CIDR allocation failed; there are no remaining CIDRs left to allocate in the (?:accepted range|range (?<clusterCidr>[^\\s"]+))', processes: 'any' },
+      { pattern: 'New CIDR set failed; the node CIDR size is too big', processes: 'any' },
     ],
   },
   message: 'Node {{node|\'?\'}} has no spec.podCIDR, so its network plugin cannot start and pods get no network.',
@@ -30,6 +35,7 @@ export default defineRule({
     steps: [
       { text: 'See which nodes have a pod CIDR', command: "kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR" },
       { text: 'Enable CIDR allocation in kube-controller-manager (kubeadm: /etc/kubernetes/manifests/kube-controller-manager.yaml); the cluster CIDR must match flannel\'s net-conf.json "Network"', command: '--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16' },
+      { text: 'If kube-controller-manager reports no remaining CIDRs (or a node CIDR size too big), give it a larger cluster CIDR or smaller per-node subnets (a larger mask number); both flags go with the ones above', command: '--cluster-cidr=10.244.0.0/16 --node-cidr-mask-size=24' },
       { text: 'Nodes registered before the change get a CIDR once the controller runs; restart the CNI pod (or flanneld) on this node afterwards', command: 'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName={{node|\'NODE\'}}' },
     ],
   },
@@ -52,11 +58,17 @@ export default defineRule({
     const needs: string[] = [];
     if (h.byPattern[0]) needs.push('flannel reports "pod cidr not assigned"');
     if (h.byPattern[1]) needs.push('kubenet reports lack of PodCIDR');
+    // why the controller leaves it empty, when its own lines are in the journal
+    const exhausted = (h.byPattern[2] ?? 0) + (h.byPattern[3] ?? 0) > 0;
+    const kcmSays = h.byPattern[2]
+      ? `kube-controller-manager has no pod CIDR left to allocate${h.captures.clusterCidr ? ` in ${h.captures.clusterCidr}` : ''} (cluster CIDR exhausted for the node mask size)`
+      : 'kube-controller-manager cannot build its CIDR set (the node CIDR size is too big for the cluster CIDR)';
     if (kc?.settings.networkPlugin?.value === 'kubenet') needs.push('--network-plugin=kubenet');
     if (/flannel/.test(cniText)) needs.push('the CNI configuration is flannel');
     else if (/usepodcidr/.test(cniText)) needs.push('the CNI configuration uses host-local IPAM with usePodCidr');
     if (node && Object.keys(node.annotations).some((a) => a.startsWith('flannel.alpha.coreos.com/'))) needs.push('the node carries flannel annotations');
     if (!node) {
+      if (exhausted) return { evidence: [], message: `${kcmSays}: nodes registered since get no spec.podCIDR${needs.length ? `, and on this node ${needs.join(' and ')}` : ''}.` };
       if (h.count > 0) return { evidence: [] };
       return { skip: 'needs the Node object (--node FILE or --api) to read spec.podCIDR' };
     }
@@ -71,7 +83,7 @@ export default defineRule({
     const kubeletCidr = kc?.settings.podCIDR;
     if (kubeletCidr) cites.push(settingCitation(kubeletCidr, 'used by the kubelet only in standalone mode; flannel reads the Node object'));
     return {
-      message: `Node ${node.name} has no spec.podCIDR while ${needs.join(' and ')}: kube-controller-manager is not allocating node CIDRs (--allocate-node-cidrs=true --cluster-cidr=...).`,
+      message: `Node ${node.name} has no spec.podCIDR while ${needs.join(' and ')}: ${exhausted ? kcmSays : 'kube-controller-manager is not allocating node CIDRs (--allocate-node-cidrs=true --cluster-cidr=...)'}.`,
       vars: { node: node.name },
       evidence: cites,
       current: true,

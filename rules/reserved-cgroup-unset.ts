@@ -1,8 +1,33 @@
 // enforceNodeAllocatable lists kube-reserved/system-reserved but the matching cgroup name
-// (kubeReservedCgroup/systemReservedCgroup) is not set: the kubelet's validation rejects it.
+// (kubeReservedCgroup/systemReservedCgroup) is not set: the kubelet's validation rejects it. When both
+// are unset the kubelet's one aggregated error names both, and so does the finding.
 
 import { defineRule } from '../src/rules/model.js';
+import type { RuleHits } from '../src/engine/hits.js';
 import type { Citation } from '../src/types.js';
+
+type Field = 'kubeReservedCgroup' | 'systemReservedCgroup';
+const KEY: Record<Field, string> = { systemReservedCgroup: 'system-reserved', kubeReservedCgroup: 'kube-reserved' };
+const EXAMPLE: Record<Field, string> = { systemReservedCgroup: '/system.slice', kubeReservedCgroup: '/kube.slice' };
+
+/** Every field the cited lines name: the pattern captures only the first of an aggregated error. */
+function fieldsInHits(hits: RuleHits): Field[] {
+  const found = new Set<Field>();
+  for (const s of [...hits.samples, ...(hits.latest ? [hits.latest] : [])])
+    for (const m of s.text.matchAll(/\b(systemReservedCgroup|kubeReservedCgroup) \(--(?:system|kube)-reserved-cgroup\) must be specified/gi))
+      found.add(/^system/i.test(m[1]!) ? 'systemReservedCgroup' : 'kubeReservedCgroup');
+  return (['systemReservedCgroup', 'kubeReservedCgroup'] as const).filter((f) => found.has(f));
+}
+
+/** Template values naming every unset field, and a pasteable KubeletConfiguration snippet for them. */
+function varsFor(fields: Field[]): Record<string, string> {
+  return {
+    key: fields.map((f) => KEY[f]).join(' and '),
+    field: fields.join(' and '),
+    verb: fields.length > 1 ? 'are' : 'is',
+    settings: fields.map((f) => `${f}: ${EXAMPLE[f]}`).join('\n'),
+  };
+}
 
 export default defineRule({
   id: 'reserved-cgroup-unset',
@@ -19,13 +44,13 @@ export default defineRule({
       { pattern: '(?<field>systemReservedCgroup|kubeReservedCgroup) \\(--(?:system|kube)-reserved-cgroup\\) must be specified when' },
     ],
   },
-  message: 'enforceNodeAllocatable contains {{key|\'a reservation\'}} but {{field|\'its cgroup\'}} is not set, so the kubelet rejects its configuration and exits.',
+  message: 'enforceNodeAllocatable contains {{key|\'a reservation\'}} but {{field|\'its cgroup\'}} {{verb|\'is\'}} not set, so the kubelet rejects its configuration and exits.',
   why:
     'Enforcing kube-reserved or system-reserved means writing limits into a named cgroup; without kubeReservedCgroup/systemReservedCgroup the kubelet has nowhere to write them and fails validation at start-up.',
   remediation: {
     summary: 'Name the reserved cgroup, or stop enforcing that reservation.',
     steps: [
-      { text: 'Name the cgroup in the KubeletConfiguration (systemd driver names shown) and make sure it exists in every controller', command: '{{field|\'systemReservedCgroup\'}}: {{example|\'/system.slice\'}}' },
+      { text: 'Name the cgroup in the KubeletConfiguration (systemd driver names shown) and make sure it exists in every controller', command: '{{settings|\'systemReservedCgroup: /system.slice\'}}' },
       { text: 'Or drop the key from enforceNodeAllocatable (the reservation still counts for scheduling)', command: 'enforceNodeAllocatable: ["pods"]' },
     ],
   },
@@ -34,21 +59,19 @@ export default defineRule({
   check({ evidence, hits }) {
     const cg = evidence.cgroups;
     const s = cg?.settings;
-    const unset: { key: string; field: 'kubeReservedCgroup' | 'systemReservedCgroup'; example: string }[] = [];
+    const unset: Field[] = [];
     if (s && s.from === 'kubeletConfig') {
       const enf = s.enforceNodeAllocatable;
-      if (enf.some((k) => k.startsWith('system-reserved')) && !s.systemReservedCgroup) unset.push({ key: 'system-reserved', field: 'systemReservedCgroup', example: '/system.slice' });
-      if (enf.some((k) => k.startsWith('kube-reserved')) && !s.kubeReservedCgroup) unset.push({ key: 'kube-reserved', field: 'kubeReservedCgroup', example: '/kube.slice' });
+      if (enf.some((k) => k.startsWith('system-reserved')) && !s.systemReservedCgroup) unset.push('systemReservedCgroup');
+      if (enf.some((k) => k.startsWith('kube-reserved')) && !s.kubeReservedCgroup) unset.push('kubeReservedCgroup');
     }
     if (unset.length) {
-      const citations: Citation[] = [s!.cites.enforceNodeAllocatable!, ...unset.map((u) => s!.cites[u.field]!)];
-      return { evidence: citations, current: true, vars: { key: unset.map((u) => u.key).join(' and '), field: unset.map((u) => u.field).join(' and '), example: unset[0]!.example } };
+      const citations: Citation[] = [s!.cites.enforceNodeAllocatable!, ...unset.map((f) => s!.cites[f]!)];
+      return { evidence: citations, current: true, vars: varsFor(unset) };
     }
     if (hits.count > 0) {
-      const f = hits.captures.field ?? '';
-      const field = /^system/i.test(f) ? 'systemReservedCgroup' : /^kube/i.test(f) ? 'kubeReservedCgroup' : undefined;
-      const vars: Record<string, string> = field ? { field, key: field === 'systemReservedCgroup' ? 'system-reserved' : 'kube-reserved', example: field === 'systemReservedCgroup' ? '/system.slice' : '/kube.slice' } : {};
-      return { evidence: [], vars };
+      const named = fieldsInHits(hits);
+      return { evidence: [], vars: named.length ? varsFor(named) : {} };
     }
     if (s?.from === 'defaults' && !hits.count) return { skip: `no journal match, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
     return undefined;

@@ -19,6 +19,9 @@ export default defineRule({
       // F9.2 for the serving manager: `kubernetes.io/kubelet-serving: certificate request was not signed: …` (1.22-1.32)
       { pattern: 'kubelet-serving"?:? ?(?:certificate request was not signed|"Certificate request was not signed")(?:: |" err=")?(?<reason>[^"]*)' },
       { pattern: '"Certificate request was not signed" err="(?<reason>[^"]*)".*logger="kubernetes\\.io/kubelet-serving' },
+      // F9.2: the serving manager gives up after its backoff (`kubernetes.io/kubelet-serving: Reached backoff limit, …` in
+      // v1.22-v1.32, structured with the manager as logger in v1.33+); the client manager's line is client-csr-not-approved's
+      { pattern: 'kubelet-serving"?:? ?"?Reached backoff limit, still unable to rotate certs|"Reached backoff limit, still unable to rotate certs".*logger="kubernetes\\.io/kubelet-serving' },
     ],
   },
   message: 'The kubelet has no serving certificate: its kubernetes.io/kubelet-serving CSR is not approved, so kubectl logs/exec and metrics-server fail against this node.',

@@ -22,17 +22,18 @@ export default defineRule({
       // runc >= 1.0 (k8s ~1.22+): EBUSY re-read as usage
       {
         pattern:
-          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits on "(?<cgroup>[^"]*)": [^\\n]{0,400}?unable to set memory limit to (?<limit>\\d+) \\(current usage: (?<usage>\\d+), peak usage: (?<peak>\\d+)\\)',
+          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits(?: on "(?<cgroup>[^"]*)")?: [^\\n]{0,400}?unable to set memory limit to (?<limit>\\d+) \\(current usage: (?<usage>\\d+), peak usage: (?<peak>\\d+)\\)',
         versions: '>=1.22',
       },
       // runc rc10..rc93 (k8s ~1.14-1.21): failed to write "N" to ".../memory.limit_in_bytes": ... device or resource busy
+      // (also the glog-era `failed to enforce System Reserved Cgroup Limits: %v` of <= ~v1.8, without the cgroup name)
       {
         pattern:
-          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits on "(?<cgroup>[^"]*)": [^\\n]{0,600}?failed to write "?(?<limit>\\d+)"?(?: to "?(?<file>[^"\\s]*memory\\.limit_in_bytes)"?)?[^\\n]{0,400}?device or resource busy',
+          'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits(?: on "(?<cgroup>[^"]*)")?: [^\\n]{0,600}?failed to write "?(?<limit>\\d+)"?(?: to "?(?<file>[^"\\s]*memory\\.limit_in_bytes)"?)?[^\\n]{0,400}?device or resource busy',
         versions: '<=1.21',
       },
       // the write itself, on a reserved (non-pod) cgroup, wherever it is wrapped
-      { pattern: '^(?!.*Reserved (?:Compressible )?Cgroup Limits on).*?write (?<file>/sys/fs/cgroup/memory/(?!kubepods)[^\\s:"]*memory\\.limit_in_bytes): device or resource busy' },
+      { pattern: '^(?!.*Reserved (?:Compressible )?Cgroup Limits(?: on|:)).*?write (?<file>/sys/fs/cgroup/memory/(?!kubepods)[^\\s:"]*memory\\.limit_in_bytes): device or resource busy' },
     ],
   },
   message:

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-# Usage: python3 scripts/node-tree-fixtures.py fixtures/nodes   (rewrites the cgroup-*, swap-*, cni-*, runtime-*, sysctl-*, healthy-cgroup* trees)
+# Usage: python3 scripts/node-tree-fixtures.py fixtures/nodes   (rewrites the cgroup-*, swap-*, cni-*, runtime-*, sysctl-*, healthy-cgroup*, serving-* trees)
+#        python3 scripts/node-tree-fixtures.py fixtures/nodes serving-cert-expired   (only the trees named; each run makes new test keys)
 # Generates the node-tree fixtures under fixtures/nodes/ (cgroup-*, swap-*, cni-*, runtime-*, sysctl-*,
 # healthy-*). Layouts follow /work/shared/reference/environment.md section 5; journal lines are composed
 # from the message strings of kubelet-signatures.md.
 import os, shutil, sys
 
 OUT = sys.argv[1]
+ONLY = set(sys.argv[2:])
 
 def w(root, path, text='', mode=None):
     p = os.path.join(root, path.lstrip('/'))
@@ -318,13 +320,14 @@ def journal(root, name, lines):
 
 PKI = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'node-tree-pki.sh')
 
-def fixture(root, text):
+def fixture(root, text, pki_args=()):
     w(root, 'fixture.yaml', text)
     # beside the files it made, a one-line record of the command that made this tree's PKI (the shared
-    # script, for this tree's host); it runs that command now
+    # script, for this tree's host, plus e.g. the serving certificate's dates); it runs that command now
     hostname = open(os.path.join(root, 'etc/hostname')).read().strip()
+    extra = ''.join(f' {a}' for a in pki_args)
     w(root, 'make-pki.sh', '#!/usr/bin/env bash\n# Regenerates this fixture\'s test PKI (TEST KEYS ONLY) with the shared openssl recipe.\n'
-      f'exec bash "$(dirname "$0")/../../../scripts/node-tree-pki.sh" "$(cd "$(dirname "$0")" && pwd)" {hostname}\n')
+      f'exec bash "$(dirname "$0")/../../../scripts/node-tree-pki.sh" "$(cd "$(dirname "$0")" && pwd)" {hostname}{extra}\n')
     import subprocess
     subprocess.run(['bash', os.path.join(root, 'make-pki.sh')], check=True)
 
@@ -367,7 +370,7 @@ def ts(base, i, host, proc, pid, level, file, msg, month='Nov', day=20, hh=9, mm
     minute = mm + int(s) // 60
     us = int((s - int(s)) * 1e6)
     clock = f'{hh:02d}:{minute:02d}:{sec:02d}.{us:06d}'
-    mnum = {'Jan': 1, 'Feb': 2, 'Jul': 7, 'Nov': 11}[month]
+    mnum = {'Jan': 1, 'Feb': 2, 'Apr': 4, 'Jul': 7, 'Nov': 11}[month]
     if level is None:
         return f'{month} {day:02d} {clock} {host} {proc}[{pid}]: {msg}'
     return f'{month} {day:02d} {clock} {host} {proc}[{pid}]: {level}{mnum:02d}{day:02d} {clock} {pid:>8} {file}] {msg}'
@@ -387,7 +390,7 @@ class J:
     def klog(self, pid, level, file, msg, proc='kubelet', ann=None, dt=0.0041):
         self.adv(dt)
         c = self._clock()
-        mnum = {'Jan': 1, 'Feb': 2, 'Jul': 7, 'Nov': 11}[self.month]
+        mnum = {'Jan': 1, 'Feb': 2, 'Apr': 4, 'Jul': 7, 'Nov': 11}[self.month]
         if ann: self.lines.append(f'# {ann}')
         self.lines.append(f'{self.month} {self.day:02d} {c} {self.host} {proc}[{pid}]: {level}{mnum:02d}{self.day:02d} {c} {pid:>7} {file}] {msg}')
     def raw(self, proc, pid, msg, ann=None, dt=0.0041):
@@ -982,20 +985,61 @@ kubeletVersion: v1.28.4
 expect: [{expect}]
 """)
 
-f_cgroup_kube_slice_missing()
-f_cgroup_system_reserved_busy()
-f_cgroup_centos7_not_unified()
-f_cgroup_reserved_unset()
-f_healthy_cgroupv1_centos7()
-f_healthy_cgroupv2_ubuntu()
-f_swap_on()
-f_cni_conf_dir_empty()
-f_cni_conflist_invalid()
-f_cni_plugin_missing()
-f_runtime_driver_mismatch()
-f_runtime_socket_missing()
-f_runtime_resolv_conf_missing()
-f_sysctl('sysctl-bridge-nf-off', 'Seed 002 (RHEL/CentOS traffic bypassing iptables): br_netfilter is loaded but net.bridge.bridge-nf-call-iptables is 0 (no /etc/sysctl.d/k8s.conf), so bridged pod-to-Service traffic is not translated by kube-proxy.', 'bridge-nf-call-iptables-off', bridge='0')
-f_sysctl('sysctl-ip-forward-off', 'IPv4 forwarding was never enabled (net.ipv4.ip_forward = 0, no sysctl.d drop-in): the node does not route pod traffic.', 'ip-forward-off', forward='0')
-f_sysctl('sysctl-br-netfilter-missing', 'Seed 002 (modprobe br_netfilter): the module is not loaded, so /proc/sys/net/bridge does not exist and bridged traffic never reaches iptables.', 'br-netfilter-missing', brnf=False)
+def f_serving_cert_expired():
+    root = fresh('serving-cert-expired')
+    # seed 004 one year on: the serving certificate the operator issued with the cluster CA (so the API server can
+    # verify the kubelet with --kubelet-certificate-authority) was valid for a year and nobody renewed it
+    v2_ubuntu_healthy_parts(root, 'worker-0')
+    kubelet_config(root, resolv='/run/systemd/resolve/resolv.conf', extra="""tlsCertFile: /var/lib/kubelet/pki/kubelet-serving.crt
+tlsPrivateKeyFile: /var/lib/kubelet/pki/kubelet-serving.key
+""")
+    j = J('worker-0', 'Apr', 30, 9, 40, 2.0)
+    pid = 1042
+    j.klog(pid, 'I', 'kubelet_node_status.go:76', '"Successfully registered node" node="worker-0"')
+    for n, (client, port) in enumerate([('10.0.0.10', 51834), ('10.244.1.5', 40312), ('10.0.0.10', 51902)]):
+        j.klog(pid, 'I', 'log.go:194', f'http: TLS handshake error from {client}:{port}: remote error: tls: bad certificate',
+               ann='ruleid: serving-cert-rejected' if n == 0 else None, dt=15.0)
+    journal(root, 'journal/kubelet.short-precise.log', j.lines)
+    fixture(root, """description: >-
+  Seed 004 one year on, serving side: a kubelet v1.28.4 (Ubuntu 22.04, containerd) serves :10250 with the certificate
+  named by tlsCertFile, issued by the cluster CA for one year (2023-03-01 to 2024-03-01) and never renewed. The
+  API server (kubectl logs/exec) and metrics-server verify it and abort the handshake; the kubelet only logs their
+  alert ("remote error: tls: bad certificate"), folded under the expired certificate.
+now: 2024-05-01T00:00:00Z
+root: .
+kubeletVersion: v1.28.4
+expect: [serving-cert-expired, serving-cert-rejected]
+expectWithoutJournal: [serving-cert-expired]
+journals:
+  - journal/kubelet.short-precise.log
+""", pki_args=('20230301000000Z', '20240301000000Z'))
+
+TREES = [
+    f_cgroup_kube_slice_missing,
+    f_cgroup_system_reserved_busy,
+    f_cgroup_centos7_not_unified,
+    f_cgroup_reserved_unset,
+    f_healthy_cgroupv1_centos7,
+    f_healthy_cgroupv2_ubuntu,
+    f_swap_on,
+    f_cni_conf_dir_empty,
+    f_cni_conflist_invalid,
+    f_cni_plugin_missing,
+    f_runtime_driver_mismatch,
+    f_runtime_socket_missing,
+    f_runtime_resolv_conf_missing,
+    f_serving_cert_expired,
+]
+SYSCTL_TREES = [
+    ('sysctl-bridge-nf-off', 'Seed 002 (RHEL/CentOS traffic bypassing iptables): br_netfilter is loaded but net.bridge.bridge-nf-call-iptables is 0 (no /etc/sysctl.d/k8s.conf), so bridged pod-to-Service traffic is not translated by kube-proxy.', 'bridge-nf-call-iptables-off', dict(bridge='0')),
+    ('sysctl-ip-forward-off', 'IPv4 forwarding was never enabled (net.ipv4.ip_forward = 0, no sysctl.d drop-in): the node does not route pod traffic.', 'ip-forward-off', dict(forward='0')),
+    ('sysctl-br-netfilter-missing', 'Seed 002 (modprobe br_netfilter): the module is not loaded, so /proc/sys/net/bridge does not exist and bridged traffic never reaches iptables.', 'br-netfilter-missing', dict(brnf=False)),
+]
+# a tree's name is its function name without f_, dashes for underscores
+for make in TREES:
+    if not ONLY or make.__name__[2:].replace('_', '-') in ONLY:
+        make()
+for name, desc, expect, kw in SYSCTL_TREES:
+    if not ONLY or name in ONLY:
+        f_sysctl(name, desc, expect, **kw)
 print('ok')

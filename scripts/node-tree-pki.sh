@@ -2,9 +2,12 @@
 # Test PKI for one node-tree fixture (TEST KEYS ONLY): a cluster CA, the kubelet's client certificate
 # (CN=system:node:$HOST, O=system:nodes) and its self-signed serving pair, the kubeadm kubelet.conf
 # that points at them. Issued with `openssl ca` and fixed dates so the fixture does not depend on today.
-# Usage: pki.sh FIXTURE_ROOT HOST
+# Usage: pki.sh FIXTURE_ROOT HOST [SERVING_START SERVING_END]
+# With SERVING_START/SERVING_END (openssl dates, e.g. 20230301000000Z) the serving pair is issued by the cluster CA
+# for those dates instead, as a hand-made serving certificate that the API server verifies (tlsCertFile):
+# /var/lib/kubelet/pki/kubelet-serving.crt and .key.
 set -euo pipefail
-root=$1 host=$2
+root=$1 host=$2 serving_start=${3:-} serving_end=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/kubelet-doctor-pki-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -50,10 +53,10 @@ mkca() { # NAME SUBJECT
   openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
   openssl ca -batch -config "$1.cnf" -selfsign -keyfile "$1.key" -in "$1.csr" -out "$1.crt" -extensions v3_ca -startdate $START -enddate $END -notext 2>/dev/null
 }
-issue() { # CA NAME SUBJECT EXT
+issue() { # CA NAME SUBJECT EXT [START END]
   openssl ecparam -name prime256v1 -genkey -noout -out "$2.key"
   openssl req -new -key "$2.key" -subj "$3" -out "$2.csr"
-  openssl ca -batch -config "$1.cnf" -in "$2.csr" -out "$2.crt" -extensions "$4" -startdate $START -enddate $END -notext 2>/dev/null
+  openssl ca -batch -config "$1.cnf" -in "$2.csr" -out "$2.crt" -extensions "$4" -startdate "${5:-$START}" -enddate "${6:-$END}" -notext 2>/dev/null
 }
 mkca ca "/CN=kubernetes"
 issue ca client "/O=system:nodes/CN=system:node:$host" client
@@ -63,8 +66,14 @@ mkdir -p "$root/etc/kubernetes/pki" "$root/var/lib/kubelet/pki"
 cp ca.crt "$root/etc/kubernetes/pki/ca.crt"
 cat client.crt client.key >"$root/var/lib/kubelet/pki/kubelet-client-2015-01-01-00-00-00.pem"
 ln -sf /var/lib/kubelet/pki/kubelet-client-2015-01-01-00-00-00.pem "$root/var/lib/kubelet/pki/kubelet-client-current.pem"
-cat serving.crt serving-ca.crt >"$root/var/lib/kubelet/pki/kubelet.crt"
-cp serving.key "$root/var/lib/kubelet/pki/kubelet.key"
+if [ -n "$serving_start" ]; then
+  issue ca ca-serving "/O=system:nodes/CN=system:node:$host" server "$serving_start" "$serving_end"
+  cp ca-serving.crt "$root/var/lib/kubelet/pki/kubelet-serving.crt"
+  cp ca-serving.key "$root/var/lib/kubelet/pki/kubelet-serving.key"
+else
+  cat serving.crt serving-ca.crt >"$root/var/lib/kubelet/pki/kubelet.crt"
+  cp serving.key "$root/var/lib/kubelet/pki/kubelet.key"
+fi
 cat >"$root/etc/kubernetes/kubelet.conf" <<KC
 apiVersion: v1
 clusters:

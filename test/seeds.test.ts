@@ -46,6 +46,7 @@ const STORIES: Story[] = [
   { dir: 'seed-001-serving-csr-pending', first: 'serving-cert-csr-pending', fix: [/kubectl certificate approve/], cites: /no serving certificate available for the kubelet/ },
   { dir: 'seed-001-removed-flag', first: 'removed-flag', fix: [/--allow-privileged/], cites: /unknown flag: --allow-privileged/ },
   { dir: 'seed-001-removed-flag-structured', first: 'removed-flag', fix: [/--image-pull-progress-deadline/], cites: /unknown flag: --image-pull-progress-deadline/ },
+  { dir: 'seed-001-bootstrap-token-expired', first: 'bootstrap-token-rejected', fix: [/kubeadm token create/], cites: /cannot create certificate signing request: Unauthorized/ },
   // ---- seed 002: kubeadm on CentOS 7 (v1.15) --------------------------------------------------------------
   { dir: 'seed-002-cgroup-hierarchy-not-unified', first: 'cgroup-hierarchy-not-unified', fix: [/CPUAccounting=true/, /MemoryAccounting=true/], cites: /cpu and memory cgroup hierarchy not unified\.  cpu: \/, memory: \/system\.slice\/kubelet\.service/ },
   { dir: 'seed-002-cgroup-hierarchy-not-unified-modern', first: 'cgroup-hierarchy-not-unified', fix: [/CPUAccounting=true/], cites: /cgroup hierarchy not unified/ },
@@ -65,6 +66,7 @@ const STORIES: Story[] = [
   { dir: 'seed-004-cri-v1-not-implemented', first: 'cri-endpoint-unreachable', fix: [/containerd/], cites: /CRI v1 runtime API is not implemented for endpoint/ },
   { dir: 'seed-004-x509-unknown-authority', first: 'ca-unknown-authority', fix: [/certificate-authority/], cites: /x509: certificate signed by unknown authority/, explains: ['node-not-found'] },
   { dir: 'seed-004-x509-expired', first: 'client-cert-expired', fix: [/cert/i], cites: /x509: certificate has expired or is not yet valid/ },
+  { dir: 'seed-004-serving-cert-rejected', first: 'serving-cert-rejected', fix: [/serverTLSBootstrap/, /tlsCertFile/], cites: /remote error: tls: bad certificate/ },
 ];
 
 interface JsonFinding {
