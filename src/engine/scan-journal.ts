@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
 import type { JournalInput } from '../journal/read.js';
-import { entryFormat, readEntries } from '../journal/entries.js';
+import { ENTRY_HEAD_BYTES, entryFormat, readEntries } from '../journal/entries.js';
 import { readLines } from '../journal/read.js';
 import { type ClosedBlock, journalEntryToRecord, RecordParser } from '../journal/records.js';
 import { RunTracker } from '../journal/runs.js';
@@ -303,7 +303,7 @@ export class SourceState {
 }
 
 /**
- * Peek at the first bytes (two lines or HEAD_PEEK bytes, however small the stream's chunks) to tell the
+ * Peek at the first bytes (two lines or ENTRY_HEAD_BYTES bytes, however small the stream's chunks) to tell the
  * entry formats (export, json-pretty, verbose) from line formats.
  */
 async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
@@ -312,7 +312,7 @@ async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable 
   let size = 0;
   let newlines = 0;
   // two lines are enough to tell them (and a pipe in follow mode may hold back the rest for long)
-  while (size < HEAD_PEEK && newlines < 2) {
+  while (size < ENTRY_HEAD_BYTES && newlines < 2) {
     const r = await it.next();
     if (r.done) break;
     const b = typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Buffer);
@@ -345,8 +345,6 @@ interface FastCtx {
   hits: number[];
 }
 
-/** The first bytes looked at to tell an entry format (export, json-pretty, verbose) from line formats. */
-const HEAD_PEEK = 512;
 const BINARY_NOTE = 'starts with binary data: not a text journal; lines that look like log lines were still read';
 
 /** The first 4 KiB of `path` when it is a regular file that opens; undefined otherwise (the stream path says why). */
@@ -457,7 +455,7 @@ export class JournalScanner {
     }
     const path = literals ? (input as FileJournalInput).path : undefined;
     const head = path ? regularFileHead(path) : undefined;
-    if (head && !entryFormat(head.subarray(0, HEAD_PEEK).toString('latin1'))) {
+    if (head && !entryFormat(head.subarray(0, ENTRY_HEAD_BYTES).toString('latin1'))) {
       // a regular text file: read synchronously into one reused buffer (fastFeedFile)
       const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
       try {
@@ -486,7 +484,7 @@ export class JournalScanner {
     const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
     try {
       const { head, stream } = await peek(raw);
-      const entries = entryFormat(head.subarray(0, HEAD_PEEK).toString('latin1'));
+      const entries = entryFormat(head.subarray(0, ENTRY_HEAD_BYTES).toString('latin1'));
       if (entries) {
         // entry formats (export, json-pretty, verbose): whole entries, as `-o json` lines are
         info.format = entries;

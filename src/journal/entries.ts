@@ -5,6 +5,8 @@
 
 import type { Readable } from 'node:stream';
 import { readExportEntries, readLines } from './read.js';
+// kubelet-doctor's own fixture annotations may sit inside an entry (above its MESSAGE line): skipped as the line parser skips them
+import { ANNOTATION } from './records.js';
 
 export type EntryFormat = 'export' | 'json-pretty' | 'verbose';
 
@@ -29,10 +31,11 @@ const VERBOSE_HEADER = /^\S+ \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,9})? \
 const VERBOSE_FIELD = /^ {4}([A-Za-z0-9_]+)=(.*)$/;
 /** journalctl -o verbose prints a value it cannot show as text like this (without --all) */
 const VERBOSE_BLOB = /^\[[\d.]+[KMGT]?B blob data\]$/;
-/** kubelet-doctor's own fixture annotations, which may sit inside an entry (above its MESSAGE line) */
-const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
 /** the most lines one entry may take before it is given up on (a JSON object never closed) */
 const MAX_ENTRY_LINES = 4096;
+
+/** How many of a journal's first bytes entryFormat needs at most (two lines of it are enough). */
+export const ENTRY_HEAD_BYTES = 512;
 
 /** The entry format of a journal whose first bytes (latin1) are `head`; undefined for line formats. */
 export function entryFormat(head: string): EntryFormat | undefined {
