@@ -11,7 +11,9 @@ export default defineRule({
   category: 'certificates',
   evidence: ['kubeconfig', 'journal'],
   priority: 20,
-  explains: ['bootstrap-kubeconfig-missing', 'node-registration-unauthorized', 'node-not-found'],
+  // an expired client certificate sends the kubelet back to its bootstrap token, often long expired as well: the
+  // token's 401 is part of this story, and this fix (a new join token) covers it
+  explains: ['bootstrap-kubeconfig-missing', 'bootstrap-token-rejected', 'node-registration-unauthorized', 'node-not-found'],
   match: {
     journal: [
       // F9.1: oldest / middle / newer wordings (the newer names the kubeconfig)
