@@ -303,24 +303,31 @@ export class SourceState {
 }
 
 /**
- * Peek at the first bytes (two lines or ENTRY_HEAD_BYTES bytes, however small the stream's chunks) to tell the
- * entry formats (export, json-pretty, verbose) from line formats.
+ * Peek at the first bytes (the first line, two for json-pretty, or ENTRY_HEAD_BYTES bytes, however small the
+ * stream's chunks) to tell the entry formats (export, json-pretty, verbose) from line formats.
  */
 async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
   const it = stream[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let size = 0;
-  let newlines = 0;
-  // two lines are enough to tell them (and a pipe in follow mode may hold back the rest for long)
-  while (size < ENTRY_HEAD_BYTES && newlines < 2) {
+  // the first line tells them, save json-pretty's `{`, which needs the second (and a pipe in follow mode may
+  // hold back the rest for long)
+  const enough = (h: Buffer): boolean => {
+    const nl = h.indexOf(10);
+    if (nl < 0) return false;
+    const first = h.subarray(0, nl).toString('latin1').replace(/\r$/, '');
+    return first !== '{' || h.indexOf(10, nl + 1) >= 0;
+  };
+  let head: Buffer = Buffer.alloc(0);
+  while (size < ENTRY_HEAD_BYTES) {
     const r = await it.next();
     if (r.done) break;
     const b = typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Buffer);
     parts.push(b);
     size += b.length;
-    for (let i = b.indexOf(10); i >= 0 && newlines < 2; i = b.indexOf(10, i + 1)) newlines++;
+    head = parts.length === 1 ? b : Buffer.concat(parts);
+    if (enough(head)) break;
   }
-  const head: Buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   async function* rest() {
     if (head.length) yield head;
     for (;;) {
