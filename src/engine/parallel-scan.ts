@@ -20,7 +20,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ENTRY_HEAD_BYTES, entryFormat } from '../journal/entries.js';
+import { entryFormat } from '../journal/entries.js';
 import type { JournalInput } from '../journal/read.js';
 import { RecordParser } from '../journal/records.js';
 import type { TrackerState } from '../journal/runs.js';
@@ -147,7 +147,7 @@ export function planParallel(input: JournalInput, opts: JournalScanOptions): Par
     fd = openSync(path, 'r');
     const head = Buffer.alloc(Math.min(4096, size));
     readSync(fd, head, 0, head.length, 0);
-    if (entryFormat(head.subarray(0, ENTRY_HEAD_BYTES).toString('latin1'))) return undefined;
+    if (entryFormat(head)) return undefined;
     const env = process.env.KUBELET_DOCTOR_SPLIT_AT;
     const forced = opts.splitAt ?? (env !== undefined && env !== '' ? Number(env) : undefined);
     const split = forced !== undefined ? lineStartAt(fd, size, forced) : plainLineNear(fd, size, Math.floor(size * SPLIT_FRACTION));

@@ -445,33 +445,24 @@ export class JournalScanner {
     this.sources.push(info);
     const startRecords = this.records;
     const exhaustive = this.opts.exhaustive || process.env.KUBELET_DOCTOR_EXHAUSTIVE === '1';
-    const literals = exhaustive ? undefined : matcherLiterals(this.matcher);
-    const plan = literals && !this.opts.onHit ? planParallel(input, this.opts) : undefined;
-    if (plan) {
+    const needles = exhaustive ? undefined : this.needles();
+    // a regular text file: read synchronously into one reused buffer, split across two threads when large
+    const plan = needles && !this.opts.onHit ? planParallel(input, this.opts) : undefined;
+    const path = needles && !plan ? (input as FileJournalInput).path : undefined;
+    const fileHead = plan?.head ?? (path ? regularFileHead(path) : undefined);
+    if (fileHead && (plan || !entryFormat(fileHead))) {
       const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
       try {
-        if (looksBinary(plan.head)) info.problems.push(BINARY_NOTE);
-        const format = await this.scanParallel(plan, st, [...new Set([...literals!, ...MARKERS])]);
+        if (looksBinary(fileHead)) info.problems.push(BINARY_NOTE);
+        let format: string | undefined;
+        if (plan) format = await this.scanParallel(plan, st, needles!);
+        else {
+          const ctx = this.fastStart(needles!);
+          info.bytes! += await this.fastFeedFile(path!, 0, Infinity, st, ctx);
+          this.fastEnd(st, ctx);
+        }
         info.lines = st.lineNo;
         info.format = format ?? st.parser.format ?? 'cat';
-      } catch (e) {
-        info.problems.push(`read stopped early: ${(e as Error).message}`);
-      }
-      this.finishSource(info, st, startRecords);
-      return;
-    }
-    const path = literals ? (input as FileJournalInput).path : undefined;
-    const head = path ? regularFileHead(path) : undefined;
-    if (head && !entryFormat(head.subarray(0, ENTRY_HEAD_BYTES).toString('latin1'))) {
-      // a regular text file: read synchronously into one reused buffer (fastFeedFile)
-      const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
-      try {
-        if (looksBinary(head)) info.problems.push(BINARY_NOTE);
-        const ctx = this.fastStart([...new Set([...literals!, ...MARKERS])]);
-        info.bytes! += await this.fastFeedFile(path!, 0, Infinity, st, ctx);
-        this.fastEnd(st, ctx);
-        info.lines = st.lineNo;
-        info.format = st.parser.format ?? 'cat';
       } catch (e) {
         info.problems.push(`read stopped early: ${(e as Error).message}`);
       }
@@ -491,7 +482,7 @@ export class JournalScanner {
     const st = new SourceState(info, new RecordParser({ source: input.name, now: this.opts.now }));
     try {
       const { head, stream } = await peek(raw);
-      const entries = entryFormat(head.subarray(0, ENTRY_HEAD_BYTES).toString('latin1'));
+      const entries = entryFormat(head);
       if (entries) {
         // entry formats (export, json-pretty, verbose): whole entries, as `-o json` lines are
         info.format = entries;
@@ -518,7 +509,7 @@ export class JournalScanner {
         this.endSource(st);
       } else {
         if (looksBinary(head)) info.problems.push(BINARY_NOTE);
-        if (literals) await this.scanFast(stream, st, [...new Set([...literals, ...MARKERS])]);
+        if (needles) await this.scanFast(stream, st, needles);
         else {
           for await (const [line, lineNo] of readLines(stream)) {
             st.lineNo = lineNo;
@@ -587,6 +578,15 @@ export class JournalScanner {
     }
   }
 
+  /**
+   * What the fast path's byte scan looks for: every rule pattern's literals plus MARKERS; undefined when some
+   * pattern has no literal to look for (every line is then examined).
+   */
+  private needles(): string[] | undefined {
+    const literals = matcherLiterals(this.matcher);
+    return literals && [...new Set([...literals, ...MARKERS])];
+  }
+
   /** Nothing read yet: no records, runs, facts or hits (the first input). */
   private fresh(): boolean {
     const f = this.tracker.facts;
@@ -642,8 +642,7 @@ export class JournalScanner {
     const info: SourceInfo = { name, kind: 'journal', lines: 0, records: 0, bytes: 0, problems: [] };
     this.sources.push(info);
     const st = new SourceState(info, new RecordParser({ source: name, now: this.opts.now }));
-    const literals = matcherLiterals(this.matcher)!;
-    const ctx = this.fastStart([...new Set([...literals, ...MARKERS])]);
+    const ctx = this.fastStart(this.needles()!);
     info.bytes! += await this.fastFeedFile(path, 0, split, st, ctx);
     const p = ctx.carry === 0 && !ctx.longHead ? await probe() : undefined;
     if (p && splitHolds(this, st, p)) {
@@ -666,8 +665,7 @@ export class JournalScanner {
     const st = new SourceState(info, new RecordParser({ source: name, now: this.opts.now }));
     st.lineNo = lineBase;
     st.probe = (rec) => probe(st, rec);
-    const literals = matcherLiterals(this.matcher)!;
-    const ctx = this.fastStart([...new Set([...literals, ...MARKERS])]);
+    const ctx = this.fastStart(this.needles()!);
     info.bytes! += await this.fastFeedFile(path, start, Infinity, st, ctx);
     this.fastEnd(st, ctx);
     info.lines = st.lineNo;

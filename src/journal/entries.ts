@@ -37,8 +37,9 @@ const MAX_ENTRY_LINES = 4096;
 /** How many of a journal's first bytes entryFormat needs at most (two lines of it are enough). */
 export const ENTRY_HEAD_BYTES = 512;
 
-/** The entry format of a journal whose first bytes (latin1) are `head`; undefined for line formats. */
-export function entryFormat(head: string): EntryFormat | undefined {
+/** The entry format of a journal that starts with `head`; undefined for line formats. */
+export function entryFormat(start: Uint8Array | string): EntryFormat | undefined {
+  const head = typeof start === 'string' ? start : Buffer.from(start.buffer, start.byteOffset, Math.min(start.length, ENTRY_HEAD_BYTES)).toString('latin1');
   if (EXPORT_START.test(head)) return 'export';
   if (PRETTY_START.test(head)) return 'json-pretty';
   const nl = head.indexOf('\n');
