@@ -152,8 +152,7 @@ export class Follower {
   private debounce?: NodeJS.Timeout;
   private ticker?: NodeJS.Timeout;
   private lastRecords = -1;
-  private counts = new Map<string, number>();
-  /** The findings of the last update, by key (what a resolved one was). */
+  /** The findings of the last update, by key: their counts, and what a resolved one was. */
   private shown = new Map<string, Finding>();
   private collectedAt = 0;
   private last?: Report;
@@ -181,25 +180,17 @@ export class Follower {
     this.lastRecords = this.scanner.records;
     const changes: FindingChange[] = [];
     const seen = new Map<string, number>();
-    const present = new Set<string>();
+    const shown = new Map<string, Finding>();
     for (const f of report.findings) {
       const key = findingKey(f, seen);
-      present.add(key);
-      const before = this.counts.get(key);
+      shown.set(key, f);
+      const before = this.shown.get(key)?.count;
       if (before === undefined) changes.push({ key, finding: f, kind: 'new', delta: f.count });
       else if (f.count > before) changes.push({ key, finding: f, kind: 'more', delta: f.count - before });
-      this.counts.set(key, f.count);
     }
-    for (const key of [...this.counts.keys()]) {
-      if (present.has(key)) continue;
-      // only what node state showed can be fixed while following (journal matches only accumulate)
-      const gone = this.shown.get(key);
-      if (gone && gone.evidence.some((e) => e.kind !== 'journal')) changes.push({ key, finding: gone, kind: 'resolved', delta: 0 });
-      this.counts.delete(key);
-      this.shown.delete(key);
-    }
-    seen.clear();
-    for (const f of report.findings) this.shown.set(findingKey(f, seen), f);
+    // only what node state showed can be fixed while following (journal matches only accumulate)
+    for (const [key, gone] of this.shown) if (!shown.has(key) && gone.evidence.some((e) => e.kind !== 'journal')) changes.push({ key, finding: gone, kind: 'resolved', delta: 0 });
+    this.shown = shown;
     this.last = report;
     this.o.onUpdate?.(report, changes, { ...this.status });
     return report;
