@@ -112,6 +112,15 @@ function mode(opts: JournalScanOptions): string {
 }
 
 let workerFile: URL | null | undefined;
+let workerSource: string | undefined;
+/**
+ * The single executable has no worker file on disk: it hands the worker's bundled CommonJS source here
+ * (scripts/build-sea.mjs), and workers are started from that source (`eval`).
+ */
+export function useEmbeddedWorker(source: string): void {
+  workerSource = source;
+}
+
 /** The compiled worker module (dist/); from the sources (vitest), the build's copy. */
 export function workerUrl(): URL | undefined {
   if (workerFile === undefined) {
@@ -141,7 +150,7 @@ export function planParallel(input: JournalInput, opts: JournalScanOptions): Par
     return undefined;
   }
   if (m !== 'force' && size < PARALLEL_MIN_BYTES) return undefined;
-  if (!workerUrl()) return undefined;
+  if (!workerSource && !workerUrl()) return undefined;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -217,7 +226,7 @@ export function startWorker(plan: ParallelPlan, opts: JournalScanOptions, role: 
   let worker: Worker;
   try {
     // a small young generation: two heaps' semi-spaces would otherwise take ~30 MB more (peak RSS)
-    worker = new Worker(workerUrl()!, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB } });
+    worker = new Worker(workerSource ?? workerUrl()!, { eval: workerSource !== undefined, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB } });
   } catch {
     end();
     return { probe, result, send() {}, stop() {} };
