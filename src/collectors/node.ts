@@ -174,11 +174,13 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
     const msg = String(obj(res.json).message ?? '');
     return { ok: false, reason: `node: GET ${client.server}${path} answered ${res.status}${msg ? `: ${msg}` : ''}` };
   }
+  ctx.opts.onApiAnswer?.('node', res.json);
   const ev = nodeFromObject(obj(res.json), 'api', `${client.server}${path}`);
   ctx.source({ name: `${client.server}${path}`, kind: 'api', format: 'json', problems: [] });
   // CSRs and events are extras: a refusal leaves them unknown, not empty
   try {
     const r = await client.listCertificateSigningRequests();
+    if (r.status === 200) ctx.opts.onApiAnswer?.('csrs', r.json);
     if (r.status === 200) ev.csrs = arr(obj(r.json).items).map((i) => csrFromObject(obj(i)));
     else ev.problems.push(`certificatesigningrequests: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {
@@ -186,12 +188,18 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   }
   try {
     const r = await client.listNodeEvents(want);
+    if (r.status === 200) ctx.opts.onApiAnswer?.('events', r.json);
     if (r.status === 200) ev.events = arr(obj(r.json).items).map((i) => eventFromObject(obj(i)));
     else ev.problems.push(`events: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {
     ev.problems.push(`events: ${(e as Error).message}`);
   }
   return { ok: true, value: ev };
+}
+
+/** The Node object saved beside a captured tree (DIR/node.yaml|yml|json), if there is one. */
+export function savedNodeFile(root: string): string | undefined {
+  return ['node.yaml', 'node.yml', 'node.json'].map((f) => join(root, f)).find((f) => existsSync(f));
 }
 
 export async function collect(ctx: CollectContext): Promise<Availability> {
@@ -203,8 +211,7 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   const want = wantedName(ctx, kcfg, kube);
   // a captured tree may carry the Node object saved beside it (kubectl get node X -o yaml > DIR/node.yaml)
   let nodeFile = ctx.opts.nodeFile;
-  if (!nodeFile && !ctx.opts.live && !ctx.opts.useApi)
-    nodeFile = ['node.yaml', 'node.yml', 'node.json'].map((f) => join(ctx.opts.root, f)).find((f) => existsSync(f));
+  if (!nodeFile && !ctx.opts.live && !ctx.opts.useApi) nodeFile = savedNodeFile(ctx.opts.root);
   if (nodeFile) {
     const r = fromFile(nodeFile, want);
     if (r.ok) ctx.source({ name: nodeFile, kind: 'file', format: 'node', problems: [] });
