@@ -16,6 +16,7 @@ import type { EvidenceKind, JournalEvidence } from './evidence.js';
 import { fileInput, journalctlArgs, type JournalInput } from './journal/read.js';
 import { assembleReport, collectNodeState, stdinIsPiped, type ScanOptions } from './scan.js';
 import type { Finding, Report, Severity, SourceInfo } from './types.js';
+import { safeReport } from './render/terminal-safe.js';
 
 export interface FindingChange {
   key: string;
@@ -345,7 +346,7 @@ export async function runFollow(o: RunFollowOptions): Promise<Report> {
         if (ch.kind === 'more') continue;
         const resolved = ch.kind === 'resolved';
         if (o.format === 'json') write(`${JSON.stringify({ event: resolved ? 'resolved' : 'finding', key: ch.key, [resolved ? 'resolvedAt' : 'detectedAt']: new Date().toISOString(), ...ch.finding })}\n`);
-        else (lines ? write : writeErr)(`${resolved ? resolvedLine(ch.finding, o.color && lines) : findingLine(ch.finding, o.color && lines)}\n`);
+        else (lines ? write : writeErr)(`${resolved ? resolvedLine(safeReport(ch.finding), o.color && lines) : findingLine(safeReport(ch.finding), o.color && lines)}\n`);
       }
     },
   });

@@ -2,7 +2,7 @@
 // bounded aggregates: this is the one pass over the (possibly huge) journal.
 
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { JournalEvidence } from '../evidence.js';
@@ -358,7 +358,10 @@ const BINARY_NOTE = 'starts with binary data: not a text journal; lines that loo
 function regularFileHead(path: string): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // never open a FIFO here: its writer would see the reader go away (SIGPIPE) and the stream path's own
+    // open would then wait forever for a new one
+    if (!statSync(path).isFile()) return undefined;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return undefined;
     const head = Buffer.alloc(4096);
     return head.subarray(0, readSync(fd, head, 0, head.length, 0));

@@ -4,6 +4,7 @@
 
 import type { Citation, Finding, Report } from '../types.js';
 import { seenLine } from './text.js';
+import { safeReport } from './terminal-safe.js';
 
 export interface MarkdownOptions {
   /** Cited lines shown per finding (default 6). */
@@ -83,7 +84,8 @@ function findingSection(f: Finding, n: number, r: Report, all: Finding[], o: Mar
   return out;
 }
 
-export function renderMarkdown(r: Report, o: MarkdownOptions = {}): string {
+export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string {
+  const r = safeReport(report);
   const out: string[] = [];
   out.push(`## kubelet-doctor: ${mdEscape(r.verdict)}`, '');
   const facts = [

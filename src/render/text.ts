@@ -3,6 +3,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Citation, Finding, Report, Severity } from '../types.js';
+import { safeReport } from './terminal-safe.js';
 
 export interface TextOptions {
   color: boolean;
@@ -70,7 +71,8 @@ function renderFinding(c: ChalkInstance, f: Finding, r: Report, o: TextOptions, 
   return out;
 }
 
-export function renderText(r: Report, o: TextOptions): string {
+export function renderText(report: Report, o: TextOptions): string {
+  const r = safeReport(report);
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const out: string[] = [];
   const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', r.runs.length ? `${r.runs.length} kubelet run${r.runs.length === 1 ? '' : 's'}` : '']
