@@ -26,6 +26,22 @@ for v in "$@"; do
       pin="${pin%.*}.$((patch - 1))"
     fi
   done
-  echo "$v $dir"
+  # staging modules are nested modules, so the k8s.io/kubernetes zip leaves them out (from v1.15, when
+  # go.mod arrived): fetch the ones the walk reads at the matching v0.X.Y tag, where one was published
+  staging=""
+  if [ -f "$k8s/go.mod" ]; then
+    for m in client-go component-base cri-api cri-client kubelet; do
+      grep -q "k8s.io/$m => ./staging" "$k8s/go.mod" || continue
+      # the same patch, or (not served) one of the few patches before it, as for cAdvisor
+      sv="0.${v#1.}"; sd=""
+      for _ in 1 2 3 4 5 6; do
+        sd=$(cd "$work" && GOFLAGS=-mod=mod nice -n 19 go mod download -json "k8s.io/$m@v$sv" | python3 -c "import json,sys; print(json.load(sys.stdin).get('Dir',''))" || true)
+        [ -n "$sd" ] && break
+        p=${sv##*.}; [ "$p" -gt 0 ] || break; sv="${sv%.*}.$((p - 1))"
+      done
+      if [ -n "$sd" ]; then staging="$staging k8s.io/$m=${sd#$MODCACHE/}"; else echo "$v: no k8s.io/$m@v0.${v#1.} (nor the 5 patches before)" >&2; fi
+    done
+  fi
+  echo "$v ${dir#$MODCACHE/}$staging"
   rm -rf "$work"
 done

@@ -30,13 +30,19 @@ const sources = readFileSync(sourcesFile, 'utf8').split('\n').filter(Boolean).ma
 const minor = (v) => v.split('.').slice(0, 2).join('.');
 const byKey = new Map();
 const releases = [];
-for (const [version, cadvisorDir] of sources) {
+const abs = (d) => (d.startsWith('/') ? d : join(modcache, d));
+for (const [version, cadvisorDir, ...stagingDirs] of sources) {
   const k8s = join(modcache, `k8s.io/kubernetes@v${version}`);
   const args = ['-version', version, '-k8s', k8s];
-  if (cadvisorDir) args.push('-cadvisor', cadvisorDir.startsWith('/') ? cadvisorDir : join(modcache, cadvisorDir));
+  if (cadvisorDir) args.push('-cadvisor', abs(cadvisorDir));
+  // k8s.io/<name>=DIR: staging modules the release's zip leaves out (fetch-sources.sh lists them)
+  for (const s of stagingDirs) {
+    const [name, dir] = s.split('=');
+    args.push('-staging', `${name}=${abs(dir)}`);
+  }
   const out = execFileSync(bin, args, { encoding: 'utf8', maxBuffer: 256 << 20 });
   const cadvisor = cadvisorDir ? cadvisorDir.split('@').pop() : undefined;
-  releases.push({ kubernetes: `v${version}`, cadvisor });
+  releases.push({ kubernetes: `v${version}`, cadvisor, ...(stagingDirs.length ? { staging: stagingDirs.map((s) => s.split('=')[1].replace(/^k8s\.io\//, '')) } : {}) });
   let n = 0;
   for (const line of out.split('\n')) {
     if (!line) continue;

@@ -10,13 +10,14 @@ export function goQuote(s) {
   return JSON.stringify(String(s));
 }
 
-/** Fill a printf format; `args` replaces the verbs' values in order (a string each, as printed). */
+/** Fill a printf format; `args` replaces the verbs' values in order (a string each, exactly as printed). */
 export function renderPrintf(format, args = []) {
   let i = 0;
   return format.replace(/%(?:\[(\d+)\])?([-+# 0]*)(\d+|\*)?(?:\.(\d+|\*))?([a-zA-Z%])/g, (m, idx, _flags, _w, _p, verb) => {
     if (verb === '%') return '%';
     const n = idx ? Number(idx) - 1 : i++;
-    if (args[n] !== undefined) return verb === 'q' ? goQuote(args[n]) : String(args[n]);
+    // given values are as printed (a %q value carries its quotes: Go quotes a string, not a CgroupName)
+    if (args[n] !== undefined) return String(args[n]);
     return DEFAULTS[verb] ?? 'example';
   });
 }
@@ -27,6 +28,8 @@ export function renderPrintf(format, args = []) {
  */
 export function renderSample(w, sample = {}) {
   if (sample.text) return sample.text;
+  // `within`: the wording as it reaches the log, inside the error that wraps it (%s marks the place)
+  if (sample.within) return sample.within.replace('%s', () => renderSample(w, { ...sample, within: undefined }));
   if (w.style === 'structured') {
     let out = goQuote(w.format);
     if (w.hasErr) out += ` err=${goQuote(sample.err ?? 'example error')}`;

@@ -97,11 +97,41 @@ func skipFile(rel string) bool {
 	return false
 }
 
+// staging maps k8s.io/<name> to the directory of that staging module, for releases whose zip leaves it out.
+var staging = map[string]string{}
+
+type stagingFlag struct{}
+
+func (stagingFlag) String() string { return "" }
+func (stagingFlag) Set(v string) error {
+	k, d, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("want k8s.io/name=DIR, got %q", v)
+	}
+	staging[strings.TrimPrefix(k, "k8s.io/")] = d
+	return nil
+}
+
+// resolve maps a walked path to the file system: staging/src/k8s.io/<name>/… is read from the staging
+// module when the release's own tree does not hold it.
+func resolve(root, rel string) string {
+	full := filepath.Join(root, rel)
+	if _, err := os.Stat(full); err == nil || !strings.HasPrefix(rel, "staging/src/k8s.io/") {
+		return full
+	}
+	rest := strings.TrimPrefix(rel, "staging/src/k8s.io/")
+	name, tail, _ := strings.Cut(rest, "/")
+	if d, ok := staging[name]; ok {
+		return filepath.Join(d, tail)
+	}
+	return full
+}
+
 func files(root string, paths []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range paths {
-		full := filepath.Join(root, p)
+		full := resolve(root, p)
 		st, err := os.Stat(full)
 		if err != nil {
 			continue
@@ -117,7 +147,8 @@ func files(root string, paths []string) []string {
 			if err != nil || info.IsDir() || !strings.HasSuffix(path, ".go") {
 				return nil
 			}
-			rel, _ := filepath.Rel(root, path)
+			sub, _ := filepath.Rel(full, path)
+			rel := filepath.Join(p, sub)
 			if !seen[rel] && !skipFile(rel) {
 				seen[rel] = true
 				out = append(out, rel)
@@ -134,12 +165,12 @@ func pkgStrings(fset *token.FileSet, root string, dirs map[string]bool) map[stri
 	out := map[string]map[string]string{}
 	for dir := range dirs {
 		m := map[string]string{}
-		ents, _ := os.ReadDir(filepath.Join(root, dir))
+		ents, _ := os.ReadDir(resolve(root, dir))
 		for _, e := range ents {
 			if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
 				continue
 			}
-			f, err := parser.ParseFile(fset, filepath.Join(root, dir, e.Name()), nil, 0)
+			f, err := parser.ParseFile(fset, filepath.Join(resolve(root, dir), e.Name()), nil, 0)
 			if err != nil {
 				continue
 			}
@@ -230,6 +261,7 @@ func main() {
 	version := flag.String("version", "", "release version, e.g. 1.20.15")
 	k8s := flag.String("k8s", "", "k8s.io/kubernetes module directory")
 	cadvisor := flag.String("cadvisor", "", "github.com/google/cadvisor module directory")
+	flag.Var(stagingFlag{}, "staging", "k8s.io/<name>=DIR: a staging module's directory (repeatable)")
 	flag.Parse()
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
@@ -242,7 +274,7 @@ func main() {
 		}
 		consts := pkgStrings(fset, root, dirs)
 		for _, rel := range list {
-			f, err := parser.ParseFile(fset, filepath.Join(root, rel), nil, 0)
+			f, err := parser.ParseFile(fset, resolve(root, rel), nil, 0)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: %v\n", rel, err)
 				continue
