@@ -28,6 +28,7 @@ interface Entry {
   rule?: string;
   reason?: string;
   status?: 'pending-rule' | 'no-rule-yet';
+  fallback?: string;
   sample?: Record<string, unknown>;
 }
 
@@ -78,6 +79,8 @@ describe('wording catalogue', () => {
     const known = new Set(rules.map((r) => r.id));
     const missing = entries.filter((e) => e.rule && !known.has(e.rule) && !(e.status === 'pending-rule' && COMING.has(e.rule))).map((e) => `${e.id} → ${e.rule}`);
     expect(missing, 'wordings naming a rule that does not exist').toEqual([]);
+    const fallbacks = entries.filter((e) => e.fallback && !known.has(e.fallback) && !COMING.has(e.fallback)).map((e) => `${e.id} → ${e.fallback}`);
+    expect(fallbacks, 'wordings whose fallback rule does not exist').toEqual([]);
   });
 
   it("matches each wording's sample, rendered from its format string, with the rule it names", () => {

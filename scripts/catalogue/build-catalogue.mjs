@@ -127,8 +127,14 @@ for (const w of harvest.wordings) {
   if (e.alsoIn && !e.alsoIn.length) delete e.alsoIn;
   if (a?.rule) {
     e.rule = a.rule;
-    if (a.status) e.status = a.status;
+    // a rule that was pending has landed: the wording is matched once the rule matches its sample
+    if (a.status === 'pending-rule' && ruleIds.has(a.rule) && hits.includes(a.rule)) e.assigned = 'landed';
+    else if (a.status) e.status = a.status;
     else if (!ruleIds.has(a.rule)) e.status = 'no-rule-yet';
+  } else if (a?.fallback && !hits.length) {
+    // no family rule: the exit it causes is named by the fallback (a code rule reading how the run ended)
+    e.reason = `start-up error no family rule names: when it ends the run, ${a.fallback} names the exit and quotes this line`;
+    e.fallback = a.fallback;
   } else if (a?.reason && !(hits.length && !a.override)) e.reason = a.reason;
   else if (hits.length) {
     // a rule matches the wording as rendered: it takes precedence over a class reason (an assignment
@@ -188,6 +194,9 @@ const misses = entries.filter(({ e, hits }) => e.rule && !e.status && !hits.incl
 if (misses.length) console.error(`${misses.length} wordings their rule does not match:\n${misses.map(({ e, sample }) => `  ${e.id} → ${e.rule}\n      ${sample}`).join('\n')}`);
 const unused = compiled.filter((a) => !a.used).map((a) => `assignment #${a.index} ${JSON.stringify(a.when)}`);
 if (unused.length) console.error(`assignments that name no wording:\n  ${unused.join('\n  ')}`);
+const waiting = entries.filter(({ e }) => e.status === 'pending-rule' && ruleIds.has(e.rule));
+if (waiting.length && process.env.CATALOGUE_VERBOSE) console.error(`pending-rule wordings whose rule exists but does not match them:\n${waiting.map(({ e, sample }) => `  ${e.id} → ${e.rule}\n      ${sample}`).join('\n')}`);
+console.error(`${waiting.length} pending-rule wordings whose rule exists but does not match them yet`);
 console.error(`${all.length} wordings: ${count(all, (e) => e.rule)} with a rule (${count(all, (e) => e.assigned === 'matcher')} found by the matcher), ${count(all, (e) => e.reason)} with a reason, ${unassigned.length} unassigned`);
 if (unassigned.length) {
   writeFileSync(join(ROOT, 'docs/catalogue/.unassigned.json'), JSON.stringify(unassigned, null, 1));
