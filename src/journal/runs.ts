@@ -375,3 +375,10 @@ function factsOf(msg: string): MessageFacts {
   }
   return out;
 }
+
+/**
+ * The patterns whose facts the tracker gathers. The fast scan examines every line holding one of their
+ * required literals (engine/needles.ts derives its markers from these very regexes: a wording added here
+ * is never skipped).
+ */
+export const FACT_PATTERNS: readonly RegExp[] = [VERSION, REGISTER, REGISTERED, POD_CIDR];
