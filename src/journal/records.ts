@@ -24,7 +24,8 @@ export const MAX_LINE = 64 * 1024;
 /** Lines of a Go panic / klog.Fatal goroutine dump (after the line that printed it). */
 const STACK_LINE =
   /^(?:goroutine \d+ |created by |panic: |fatal error: |\[signal |\[recovered\]|runtime stack:|\.\.\.additional frames elided\.\.\.|\.\.\.\d+ frames elided\.\.\.|exit status \d|SIG[A-Z]+: |PC=0x|signal arrived during|(?:r[a-z0-9]{1,3}|rip|rflags|[cfg]s)\s+0x|\s|[\w./*()\-]+\(.*\)$|$)/;
-const FATAL_START = /^(?:panic: |fatal error: |SIG(?:QUIT|ABRT|SEGV|BUS|ILL|TRAP): )/;
+/** A Go panic or fatal signal dump starts (engine/needles.ts derives fast-path markers from this: keep it a flat alternation of literals). */
+export const FATAL_START = /^(?:panic: |fatal error: |SIGQUIT: |SIGABRT: |SIGSEGV: |SIGBUS: |SIGILL: |SIGTRAP: )/;
 const MAX_CONTINUATION = 40;
 /** Layers of decoration taken off one line at most. */
 const MAX_DEPTH = 4;
