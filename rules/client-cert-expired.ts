@@ -19,8 +19,10 @@ export default defineRule({
       // F9.1: oldest / middle / newer wordings (the newer names the kubeconfig)
       { pattern: 'part of the existing bootstrap client certificate (?:in (?<file>\\S+) )?is expired: (?<expiry>[^"]+)' },
       { pattern: 'No valid client certificate is found but the server is not responsive' },
-      // F13: Go's x509 wording (any TLS peer: the kubelet's own certificate or the API server's)
-      { pattern: 'x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
+      // F13: Go's x509 wording with no request URL to tell the peer. In a client-go call (`<verb> "https://…": [tls:
+      // failed to verify certificate: ]x509: certificate has expired…`) the certificate the kubelet rejected is the
+      // API server's (an expired client certificate gets 401 Unauthorized instead): apiserver-cert-expired.
+      { pattern: '^(?!.*https?://[^"\\s]+"?: (?:tls: failed to verify certificate: )?x509: certificate has expired).*?x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
     ],
   },
   message: "The kubelet's client certificate expired ({{expiry|notAfter|'see the cited lines'}}); the API server rejects it and the kubelet cannot renew it by itself.",
