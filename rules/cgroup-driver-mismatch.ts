@@ -40,7 +40,7 @@ const rule = defineRule({
   match: {
     journal: [
       // dockershim (~v1.6 - v1.23): printf and structured (`\"` unescaped before matching)
-      { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver: "(?<runtime>[^"]+)"', versions: '<=1.23', fatal: true },
+      { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver(?:: "(?<runtime>[^"]+)")?', versions: '<=1.23', fatal: true },
       // runc's systemd manager given a cgroupfs path (kubelet cgroupfs, runtime systemd), in sandbox/container errors
       { pattern: 'expected cgroupsPath to be of format "?slice:prefix:name"? for systemd cgroups, got "(?<path>[^"]+)" instead', processes: 'any' },
       // KubeletCgroupDriverFromCRI (alpha v1.28, on from v1.31): the runtime answered RuntimeConfig with a driver value
