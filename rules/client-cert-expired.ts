@@ -23,6 +23,13 @@ export default defineRule({
       // failed to verify certificate: ]x509: certificate has expired…`) the certificate the kubelet rejected is the
       // API server's (an expired client certificate gets 401 Unauthorized instead): apiserver-cert-expired.
       { pattern: '^(?!.*https?://[^"\\s]+"?: (?:tls: failed to verify certificate: )?x509: certificate has expired).*?x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
+      // Harvested (docs/catalogue/wordings.yaml): pkg/kubelet/certificate/transport.go addCertRotation, the kubelet's
+      // own verdict on an expired client certificate: `The currently active client certificate has expired and the server
+      // is responsive, exiting.` (F v1.10-v1.20, E + exit v1.21+), `…has expired, but the server is not responsive. A
+      // restart may be necessary…` (v1.10+), `It has been %s since a valid client cert was found and the server is
+      // responsive, exiting.` / `…, but the server is not responsive…` (v1.10-v1.20), `No valid client certificate is
+      // found and the server is responsive, exiting.` (v1.21+).
+      { pattern: '(?:The currently active client certificate has expired,? (?:and|but) the server is|It has been \\S+ since a valid client cert was found,? (?:and|but) the server is|No valid client certificate is found and the server is responsive, exiting)', versions: '>=1.10' },
     ],
   },
   message: "The kubelet's client certificate expired ({{expiry|notAfter|'see the cited lines'}}); the API server rejects it and the kubelet cannot renew it by itself.",
@@ -71,7 +78,7 @@ export default defineRule({
       }
       if (h.count > 0) {
         // the certificate on disk is valid now: the journal's complaint is older, or is about another peer
-        const onlyX509 = h.byPattern[0] === 0 && h.byPattern[1] === 0;
+        const onlyX509 = h.byPattern[0] === 0 && h.byPattern[1] === 0 && (h.byPattern[3] ?? 0) === 0;
         return {
           message: onlyX509
             ? `A certificate on the kubelet's TLS path has expired or is not yet valid; the kubelet's own client certificate is valid until ${cert.notAfter.slice(0, 10)}, so check the API server's serving certificate and the node's clock.`
