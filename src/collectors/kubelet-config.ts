@@ -7,7 +7,6 @@
 // remembers the file and line it came from, so rules can cite `var/lib/kubelet/config.yaml:12`.
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
-import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { yaml } from '../yaml.js';
@@ -17,7 +16,8 @@ import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { BOOL_FLAGS, FLAG_FIELDS, flagName, type FieldType } from './kubelet-flags.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
-import { findProcesses } from './proc-kubelet.js';
+import { buildInfoVersion } from './kubelet-binary.js';
+import { chooseKubelet, findProcesses } from './proc-kubelet.js';
 import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
 /** A value and where it came from. */
@@ -255,13 +255,16 @@ interface CommandLine {
   notes: string[];
 }
 
-function fromProcess(ctx: CollectContext): CommandLine | undefined {
-  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv
-  const proc = findProcesses(ctx.opts.root).procs.find((p) => p.name === 'kubelet' && ['kubelet', 'hyperkube'].includes(posix.basename(p.argv[0] ?? '')));
+function fromProcess(ctx: CollectContext, execStart: string | undefined, problems: string[]): (CommandLine & { exeHost?: string }) | undefined {
+  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv;
+  // only a process running root's own binary is believed (its flags name files read as root)
+  const choice = chooseKubelet(ctx.opts.root, findProcesses(ctx.opts.root).procs, execStart, true);
+  for (const r of choice.refused) problems.push(r.reason);
+  const proc = choice.kubelet;
   if (!proc) return undefined;
   ctx.source({ name: proc.source, kind: 'collector', format: 'cmdline', problems: [] });
   const words: Word[] = proc.argv.map((a, i) => ({ word: a, display: proc.source, file: `/proc/${proc.pid}/cmdline`, line: i + 1 }));
-  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [] };
+  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [], exeHost: proc.trust.exeHost };
 }
 
 function fromUnit(ctx: CollectContext): CommandLine | undefined {
@@ -361,8 +364,9 @@ const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line de
 export async function collect(ctx: CollectContext): Promise<Availability> {
   const root = ctx.opts.root;
   const problems: string[] = [];
-  const proc = fromProcess(ctx);
   const unit = fromUnit(ctx);
+  const execStart = unit?.words[0]?.word;
+  const proc = fromProcess(ctx, execStart?.startsWith('/') ? execStart : undefined, problems);
   const cmd = proc ?? unit;
   if (!cmd) {
     return {
@@ -499,21 +503,10 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     fields,
     unitProblems: unit?.problems ?? [],
     problems,
-    kubeletVersion: ctx.opts.kubeletVersion ?? (ctx.opts.live ? binaryVersion(binary) : undefined) ?? packagedVersion(root),
+    kubeletVersion: ctx.opts.kubeletVersion ?? buildInfoVersion(root, proc?.exeHost, execStart) ?? packagedVersion(root),
     hostname,
   };
   return { ok: true, value: evidence };
-}
-
-/**
- * On a live node, ask the kubelet binary itself (`kubelet --version` prints `Kubernetes v1.30.2`); it
- * only prints and exits. Never on a captured tree: its binaries are not this machine's to run.
- */
-function binaryVersion(binary: string | undefined): string | undefined {
-  if (!binary || !binary.startsWith('/') || posix.basename(binary) !== 'kubelet') return undefined;
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
-  const m = /Kubernetes (v\d+\.\d+\.\d+[\w.+-]*)/.exec(r.stdout ?? '');
-  return m?.[1];
 }
 
 /** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */
