@@ -104,7 +104,7 @@ for (const w of harvest.wordings) {
   // the site of the newest release that prints it
   const sites = Object.entries(w.sites).sort((a, b) => minors.indexOf(b[1].at(-1)) - minors.indexOf(a[1].at(-1)));
   const [file, func] = sites[0][0].split(' ');
-  const family = familyOf(file);
+  const family = w.module === 'github.com/spf13/pflag' ? 'flag-parsing' : familyOf(file);
   const level = w.v ? `${w.level}V` : w.level;
   const a = assignmentFor(w, file, func, family);
   const sample = renderSample(w, a?.sample);
@@ -149,7 +149,7 @@ for (const w of harvest.wordings) {
 }
 
 // wordings.yaml: families in order of first appearance in FAMILIES, pending (no-rule-yet) entries apart
-const order = [...FAMILIES.map(([, f]) => f), 'other'];
+const order = ['flag-parsing', ...FAMILIES.map(([, f]) => f), 'other'];
 const byFamily = new Map();
 const pending = [];
 for (const { family, e } of entries) {
