@@ -8,34 +8,18 @@
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
 import { posix } from 'node:path';
-import type { Node as YamlNode } from 'yaml';
-import { yaml } from '../yaml.js';
 import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
-import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
-import { BOOL_FLAGS, FLAG_FIELDS, flagName, type FieldType } from './kubelet-flags.js';
+import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
+import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
+import { settingCitation, type Setting } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
 import { buildInfoVersion } from './kubelet-binary.js';
 import { chooseKubelet, findProcesses } from './proc-kubelet.js';
 import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
-/** A value and where it came from. */
-export interface Setting<T = unknown> {
-  value: T;
-  /** `flag` (command line), `config` (KubeletConfiguration file), `default` (kubelet default). */
-  origin: 'flag' | 'config' | 'default';
-  /** File shown in citations (relative to --root on captured trees), or a description for defaults. */
-  source: string;
-  line?: number;
-  /** Config field path (`authentication.webhook.enabled`) or flag (`--kubeconfig`). */
-  field: string;
-  /** The environment variable the flag was expanded from, if any. */
-  via?: string;
-  note?: string;
-  /** The source line as written (config files), for citations. */
-  text?: string;
-}
+// the old import path of the setting model (collectors/kubelet-settings.ts), which rules use
+export { settingCitation, settingWhere, type Setting } from './kubelet-settings.js';
 
 export interface KubeletEffective {
   kubeconfig?: Setting<string>;
@@ -151,97 +135,6 @@ function unitFiles(root: string, name: string): string[] {
   }
   const dropIns = [...byName.keys()].sort().map((k) => byName.get(k)!);
   return [main, ...dropIns];
-}
-
-// ---- config files with line numbers -----------------------------------------------------------------
-
-function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json' } {
-  const value = parseYamlSafe(text, display) as Record<string, unknown>;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${display}: a KubeletConfiguration must be a mapping`);
-  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yaml();
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-  const fields: Record<string, Setting> = {};
-  const lines = text.split('\n');
-  const walk = (node: unknown, prefix: string) => {
-    if (!isMap(node)) return;
-    for (const pair of node.items) {
-      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const path = prefix ? `${prefix}.${k}` : k;
-      const keyNode = pair.key as YamlNode | null;
-      const line = keyNode?.range ? lc.linePos(keyNode.range[0]).line : undefined;
-      const v = pair.value as YamlNode | null;
-      const js = v && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as unknown as { toJSON(): unknown }).toJSON() : isScalar(v) ? v.value : v;
-      const lineText = line !== undefined ? lines[line - 1]?.trim() : undefined;
-      fields[path] = { value: js, origin: 'config', source: display, line, field: path, ...(lineText ? { text: lineText } : {}) };
-      if (isMap(v)) walk(v, path);
-      else if (isSeq(v)) {
-        /* lists are leaves */
-      }
-    }
-  };
-  walk(doc.contents, '');
-  void file;
-  return { value, fields, format: text.trimStart().startsWith('{') ? 'json' : 'yaml' };
-}
-
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] = cur && v && typeof cur === 'object' && typeof v === 'object' && !Array.isArray(cur) && !Array.isArray(v) ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-// ---- flag values ------------------------------------------------------------------------------------
-
-function convert(raw: string, type: FieldType): unknown {
-  switch (type) {
-    case 'bool':
-      return raw === '' || /^(true|1|t)$/i.test(raw);
-    case 'int':
-      return Number.parseInt(raw, 10);
-    case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
-    case 'map': {
-      const out: Record<string, unknown> = {};
-      for (const kv of raw.split(',')) {
-        const [k, v] = kv.split('=');
-        if (k?.trim()) out[k.trim()] = v === undefined ? true : /^(true|false)$/i.test(v.trim()) ? /^true$/i.test(v.trim()) : v.trim();
-      }
-      return out;
-    }
-    default:
-      return raw;
-  }
-}
-
-function parseFlags(words: Word[]): { flags: Record<string, Setting<string>>; repeated: Record<string, Setting<string>[]>; positional: string[] } {
-  const flags: Record<string, Setting<string>> = {};
-  const all: Record<string, Setting<string>[]> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const f = flagName(w.word);
-    if (!f) {
-      positional.push(w.word);
-      continue;
-    }
-    let value = f.value;
-    if (value === undefined) {
-      const next = words[i + 1];
-      if (!BOOL_FLAGS.has(f.name) && next && !next.word.startsWith('-')) {
-        value = next.word;
-        i++;
-      } else value = BOOL_FLAGS.has(f.name) ? 'true' : '';
-    }
-    const s: Setting<string> = { value, origin: 'flag', source: w.display, line: w.line, field: `--${f.name}`, ...(w.via ? { via: w.via } : {}) };
-    (all[f.name] ??= []).push(s);
-    flags[f.name] = s;
-  }
-  const repeated = Object.fromEntries(Object.entries(all).filter(([, v]) => v.length > 1));
-  return { flags, repeated, positional };
 }
 
 // ---- the collector ----------------------------------------------------------------------------------
@@ -517,35 +410,3 @@ function packagedVersion(root: string): string | undefined {
   return m ? `v${m[1]}` : undefined;
 }
 
-// ---- helpers for rules --------------------------------------------------------------------------------
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return v === '' ? '""' : v;
-  return JSON.stringify(v);
-}
-
-/** A citation for a setting: `var/lib/kubelet/config.yaml:12 authentication.webhook.enabled = true`. */
-export function settingCitation(s: Setting, note?: string): Citation {
-  const isFile = s.origin !== 'default' || /\//.test(s.source);
-  return {
-    kind: isFile && s.origin !== 'default' ? 'file' : 'config',
-    source: s.source,
-    ...(s.line !== undefined ? { line: s.line } : {}),
-    text:
-      s.origin === 'flag'
-        ? `${s.field}=${s.value}${s.via ? ` (from $${s.via})` : ''}`
-        : s.origin === 'default'
-          ? `not set: ${s.source}`
-          : (s.text ?? `${s.field}: ${show(s.value)}`),
-    field: s.field,
-    value: show(s.value),
-    ...(note ?? s.note ? { note: note ?? s.note } : {}),
-  };
-}
-
-/** Where a setting can be changed, in words (`in /var/lib/kubelet/config.yaml`, `the --read-only-port flag`). */
-export function settingWhere(s: Setting): string {
-  if (s.origin === 'flag') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
-  if (s.origin === 'config') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
-  return `${s.field} (not set; ${s.source})`;
-}
