@@ -43,3 +43,13 @@ describe('control characters from the journal', () => {
     }
   });
 });
+
+describe('source counts', () => {
+  it('say "1 line, 1 record", not "(1 lines)"', async () => {
+    const r = await scanText('Nov 20 10:00:01 worker-1 kubelet[1234]: I1120 10:00:01.100000    1234 server.go:487] "Kubelet version" kubeletVersion="v1.29.3"\n');
+    for (const out of [RENDERERS.text!(r, { color: false }), RENDERERS.markdown!(r, { color: false })]) {
+      expect(out).toMatch(/1 line, 1 record/);
+      expect(out).not.toMatch(/\b1 lines\b|\b1 records\b/);
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // sources in collapsed sections. Renders the same in GitHub, GitLab and CommonMark viewers.
 
 import type { Citation, Finding, Report } from '../types.js';
-import { seenLine } from './text.js';
+import { counted, seenLine } from './text.js';
 import { safeReport } from './terminal-safe.js';
 
 export interface MarkdownOptions {
@@ -116,7 +116,7 @@ export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string 
   if (r.sources.length) {
     out.push(`<details><summary>Sources read (${r.sources.length})</summary>`, '');
     for (const s of r.sources) {
-      const detail = [s.format, s.lines !== undefined ? `${s.lines} lines` : '', s.records !== undefined ? `${s.records} records` : ''].filter(Boolean).join(', ');
+      const detail = [s.format, s.lines !== undefined ? counted(s.lines, 'line') : '', s.records !== undefined ? counted(s.records, 'record') : ''].filter(Boolean).join(', ');
       out.push(`- \`${s.name.replace(/`/g, "'")}\`${detail ? ` (${detail})` : ''}`);
       for (const p of s.problems) out.push(`  - ${mdEscape(p)}`);
     }
