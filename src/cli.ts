@@ -233,7 +233,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Output that cannot be written: a reader that went away (`| head`) ends the run quietly; anything else
+ * (a full disk, /dev/full) is one line and exit 2, never a stack trace, never exit 1 (that means findings).
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+    try {
+      process.stderr.write(`kubelet-doctor: cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device' : e.message}\n`);
+    } catch {
+      /* stderr gone too */
+    }
+    process.exit(EXIT.error);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -91,3 +91,27 @@ describe('--journal and --root are checked before the scan', () => {
   void cpSync;
   void mkdirSync;
 });
+
+describe('output that cannot be written', () => {
+  const journal = join(ROOT, 'fixtures/journal/seed-000-cgroup-missing/kubelet.short-precise.log');
+  const bin = join(ROOT, 'bin/kubelet-doctor.js');
+  it('/dev/full: exit 2, one line, no stack trace', () => {
+    for (const redirect of ['--format json > /dev/full', '--output /dev/full > /dev/null']) {
+      let code = 0;
+      let stderr = '';
+      try {
+        execFileSync('sh', ['-c', `"$1" "$2" scan --journal "$3" ${redirect}`, 'sh', process.execPath, bin, journal], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+      } catch (e) {
+        code = (e as { status: number }).status;
+        stderr = (e as { stderr: string }).stderr;
+      }
+      expect(code, redirect).toBe(2);
+      expect(stderr.trim().split('\n'), redirect).toHaveLength(1);
+      expect(stderr).toMatch(/no space left on device/);
+    }
+  });
+  it('a closed pipe (| head) ends quietly', () => {
+    const out = execFileSync('sh', ['-c', `"$1" "$2" scan --journal "$3" --format json 2>&1 | head -c 1; echo`, 'sh', process.execPath, bin, journal], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
+    expect(out.trim()).toBe('{');
+  });
+});
