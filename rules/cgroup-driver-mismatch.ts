@@ -2,9 +2,7 @@
 // cgroup_manager, Docker native.cgroupdriver). dockershim refused to start on it; with remote
 // runtimes pods fail to start (runc: `expected cgroupsPath to be of format "slice:prefix:name"`).
 
-import { defineRule } from '../src/rules/model.js';
-import { parseVersion } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, parseVersion, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-driver-mismatch',

@@ -28,8 +28,11 @@ function sourceFiles(dir: string): string[] {
 const FILES = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'rules'))];
 const rel = (p: string) => relative(ROOT, p);
 
-/** The modules a file loads when it runs: value imports and re-exports (not `import type`), and dynamic import(). */
-function runtimeImports(file: string): string[] {
+/**
+ * The modules a file loads when it runs: value imports and re-exports (not `import type`), and dynamic
+ * import() — source files of this repository; with `all`, packages and node builtins too.
+ */
+function runtimeImports(file: string, o: { all?: boolean } = {}): string[] {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const specs: string[] = [];
   const visit = (n: ts.Node) => {
@@ -41,10 +44,15 @@ function runtimeImports(file: string): string[] {
   visit(sf);
   const out: string[] = [];
   for (const s of specs) {
-    if (!s.startsWith('.')) continue;
+    if (!s.startsWith('.')) {
+      // a package or node: builtin (a rule must not read files or spawn anything itself)
+      if (o.all) out.push(s);
+      continue;
+    }
     const base = resolve(dirname(file), s).replace(/\.js$/, '');
     const hit = [`${base}.ts`, `${base}.tsx`].find((c) => FILES.includes(c));
     if (hit) out.push(hit);
+    else if (o.all) out.push(base);
   }
   return out;
 }
@@ -104,6 +112,23 @@ describe('source structure', () => {
     expect(scanJournal).toContain('src/engine/needles.ts'); // `export { MARKERS } from`
     const parallelMerge = runtimeImports(join(ROOT, 'src/engine/parallel-merge.ts')).map(rel);
     expect(parallelMerge).not.toContain('src/engine/scan-state.ts'); // `import type` only
+  });
+
+  it('code rules import only the rule kit at run time (src/rules/kit.ts)', () => {
+    const kit = join(ROOT, 'src/rules/kit.ts');
+    const codeRules = FILES.filter((f) => rel(f).startsWith('rules/'));
+    expect(codeRules.length).toBeGreaterThan(10);
+    const strays = codeRules.flatMap((f) => runtimeImports(f, { all: true }).filter((i) => i !== kit).map((i) => `${rel(f)} imports ${rel(i)}`));
+    expect(strays).toEqual([]);
+  });
+
+  it('collectors import nothing from engine/ or rules/ (not even types): they own paths and parsing only', () => {
+    const collectors = FILES.filter((f) => rel(f).startsWith('src/collectors/'));
+    expect(collectors.length).toBeGreaterThan(5);
+    const strays = collectors.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '(\.\.\/(?:engine|rules)\/[^']+)'/gm)].map((m) => `${rel(f)} imports ${m[1]}`),
+    );
+    expect(strays).toEqual([]);
   });
 
   it(`has no source file over ${MAX_LINES} lines (but the known ones)`, () => {

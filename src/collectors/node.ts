@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
-import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
+import type { Availability } from '../evidence.js';
+import { parseYamlSafe } from '../yaml.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence } from './kubelet-config.js';
 import { kubeconfigMaterial, type KubeconfigEvidence } from './kubeconfig.js';
@@ -125,7 +125,7 @@ function wantedName(ctx: CollectContext, kcfg?: KubeletConfigEvidence, kube?: Ku
   return ctx.opts.live ? os.hostname().toLowerCase() : undefined;
 }
 
-function fromFile(file: string, want: string | undefined): Availability {
+function fromFile(file: string, want: string | undefined): Availability<NodeEvidence> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -152,7 +152,7 @@ function fromFile(file: string, want: string | undefined): Availability {
   return { ok: true, value: ev };
 }
 
-async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability> {
+async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability<NodeEvidence>> {
   const { makeApiClient } = await import('./api-client.js');
   const material = kube ? kubeconfigMaterial(kube) : undefined;
   if (!ctx.opts.kubeconfig && !material?.server) return { ok: false, reason: 'node: no kubeconfig to reach the API server (pass --kubeconfig, or --node FILE)' };
@@ -194,7 +194,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   return { ok: true, value: ev };
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<NodeEvidence>> {
   const kc = await ctx.get('kubeletConfig');
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;
   const needKube = !ctx.opts.hostnameOverride || (ctx.opts.useApi && !ctx.opts.kubeconfig && !ctx.opts.nodeFile);
