@@ -44,7 +44,7 @@ ${journal ? `  match: {\n    journal: [{ pattern: '${pattern}', versions: '>=1.T
     summary: 'TODO: the fix in one sentence',
     steps: [{ text: 'TODO: a step a person can paste (back up before overwriting; mark destructive steps)', command: 'TODO' }],
   },
-  references: ['TODO: the source or documentation the wording and the fix come from'],
+  references: ['https://TODO.invalid/the-source-or-documentation-the-wording-and-the-fix-come-from'],
   check({ evidence, hits }) {
     // Compare the declared evidence; cite every value used (file and line, field, certificate subject).
     // Missing evidence: return { skip: 'why' }, never a silent pass.
@@ -74,7 +74,7 @@ remediation:
     - text: "TODO: a step a person can paste (back up before overwriting; mark destructive steps)"
       command: "TODO"
 references:
-  - "TODO: the source or documentation the wording and the fix come from"
+  - "https://TODO.invalid/the-source-or-documentation-the-wording-and-the-fix-come-from"
 `;
   }
   if (journal)
