@@ -20,6 +20,13 @@ export default defineRule({
       { pattern: 'No valid client certificate is found but the server is not responsive' },
       // F13: Go's x509 wording (any TLS peer: the kubelet's own certificate or the API server's)
       { pattern: 'x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
+      // Harvested (docs/catalogue/wordings.yaml): pkg/kubelet/certificate/transport.go addCertRotation, the kubelet's
+      // own verdict on an expired client certificate: `The currently active client certificate has expired and the server
+      // is responsive, exiting.` (F v1.10-v1.20, E + exit v1.21+), `…has expired, but the server is not responsive. A
+      // restart may be necessary…` (v1.10+), `It has been %s since a valid client cert was found and the server is
+      // responsive, exiting.` / `…, but the server is not responsive…` (v1.10-v1.20), `No valid client certificate is
+      // found and the server is responsive, exiting.` (v1.21+).
+      { pattern: '(?:The currently active client certificate has expired,? (?:and|but) the server is|It has been \\S+ since a valid client cert was found,? (?:and|but) the server is|No valid client certificate is found and the server is responsive, exiting)', versions: '>=1.10' },
     ],
   },
   message: "The kubelet's client certificate expired ({{expiry|notAfter|'see the cited lines'}}); the API server rejects it and the kubelet cannot renew it by itself.",

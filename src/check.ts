@@ -11,6 +11,7 @@ import { parseYamlSafe } from './rules/load.js';
 import type { Rule } from './rules/model.js';
 import { runScan } from './scan.js';
 import type { Report } from './types.js';
+import { redact } from './redact.js';
 
 export interface FixtureSpec {
   description: string;
@@ -225,7 +226,7 @@ export function renderCheck(results: CaseResult[], color: (s: string, kind: 'ok'
       lines.push(`${color('✗', 'bad')} ${head}`);
       if (r.missing.length) lines.push(`    missing (expected, not found): ${r.missing.join(', ')}`);
       if (r.extra.length) lines.push(`    extra (found, not expected):   ${r.extra.join(', ')}`);
-      for (const p of r.problems) lines.push(`    ${p}`);
+      for (const p of r.problems) lines.push(`    ${redact(p)}`);
     }
     for (const t of r.todos) lines.push(`    ${color(t, 'dim')}`);
   }

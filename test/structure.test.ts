@@ -13,6 +13,7 @@ const MAX_LINES = 500;
 /** Files allowed over MAX_LINES for now, and why. Remove an entry once its file is split. */
 const KNOWN_LONG: Record<string, string> = {
   'src/journal/records.ts': 'being reworked for damaged text (issue 9); split the line parser from the entry decoders after that lands',
+  'src/journal/runs.ts': 'grew with exit causes (issue 9); split the fact and last-words patterns from the run tracker after that lands',
 };
 
 function sourceFiles(dir: string): string[] {
@@ -144,15 +145,17 @@ describe('fast-path markers', () => {
     expect(MARKER_PATTERNS.length).toBeGreaterThan(4);
     expect(MARKERS).toBeDefined();
     // each marker pattern's matches hold one of the markers
-    for (const [line, re] of [
-      ['I1120 03:00:00.1 1 server.go:1] "Kubelet version" kubeletVersion="v1.29.1"', 0],
-      ['Kubelet version: v1.20.1', 0],
-      ['Attempting to register node node-a', 1],
-      ['Successfully registered node node-a', 2],
-      ['Updating runtime config through cri with podcidr 10.0.0.0/24', 3],
-      ['SIGSEGV: segmentation violation', 4],
-    ] as const) {
-      expect(MARKER_PATTERNS[re]!.test(line.replace(/^I\S+ \S+ \S+ \S+ /, '')), line).toBe(true);
+    for (const line of [
+      'I1120 03:00:00.1 1 server.go:1] "Kubelet version" kubeletVersion="v1.29.1"',
+      'Kubelet version: v1.20.1',
+      'Attempting to register node node-a',
+      'Successfully registered node node-a',
+      'Updating runtime config through cri with podcidr 10.0.0.0/24',
+      'SIGSEGV: segmentation violation',
+      'E1120 03:00:00.1 1 run.go:74] "command failed" err="failed to run Kubelet: boom"',
+    ]) {
+      const msg = line.replace(/^[IWEF]\d{4} \S+ \S+ \S+ /, '');
+      expect(MARKER_PATTERNS.some((re) => re.test(msg)), line).toBe(true);
       expect(MARKERS!.some((m) => line.toLowerCase().includes(m)), line).toBe(true);
     }
   });

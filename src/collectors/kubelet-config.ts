@@ -7,7 +7,6 @@
 // remembers the file and line it came from, so rules can cite `var/lib/kubelet/config.yaml:12`.
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
-import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 import type { Availability } from '../evidence.js';
 import type { CollectContext } from './index.js';
@@ -15,7 +14,8 @@ import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-par
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
 import { settingCitation, type Setting } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
-import { findProcesses } from './proc-kubelet.js';
+import { buildInfoVersion } from './kubelet-binary.js';
+import { chooseKubelet, findProcesses } from './proc-kubelet.js';
 import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
 // the old import path of the setting model (collectors/kubelet-settings.ts), which rules use
@@ -148,13 +148,16 @@ interface CommandLine {
   notes: string[];
 }
 
-function fromProcess(ctx: CollectContext): CommandLine | undefined {
-  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv
-  const proc = findProcesses(ctx.opts.root).procs.find((p) => p.name === 'kubelet' && ['kubelet', 'hyperkube'].includes(posix.basename(p.argv[0] ?? '')));
+function fromProcess(ctx: CollectContext, execStart: string | undefined, problems: string[]): (CommandLine & { exeHost?: string }) | undefined {
+  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv;
+  // only a process running root's own binary is believed (its flags name files read as root)
+  const choice = chooseKubelet(ctx.opts.root, findProcesses(ctx.opts.root).procs, execStart, true);
+  for (const r of choice.refused) problems.push(r.reason);
+  const proc = choice.kubelet;
   if (!proc) return undefined;
   ctx.source({ name: proc.source, kind: 'collector', format: 'cmdline', problems: [] });
   const words: Word[] = proc.argv.map((a, i) => ({ word: a, display: proc.source, file: `/proc/${proc.pid}/cmdline`, line: i + 1 }));
-  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [] };
+  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [], exeHost: proc.trust.exeHost };
 }
 
 function fromUnit(ctx: CollectContext): CommandLine | undefined {
@@ -254,8 +257,9 @@ const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line de
 export async function collect(ctx: CollectContext): Promise<Availability<KubeletConfigEvidence>> {
   const root = ctx.opts.root;
   const problems: string[] = [];
-  const proc = fromProcess(ctx);
   const unit = fromUnit(ctx);
+  const execStart = unit?.words[0]?.word;
+  const proc = fromProcess(ctx, execStart?.startsWith('/') ? execStart : undefined, problems);
   const cmd = proc ?? unit;
   if (!cmd) {
     return {
@@ -392,21 +396,10 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     fields,
     unitProblems: unit?.problems ?? [],
     problems,
-    kubeletVersion: ctx.opts.kubeletVersion ?? (ctx.opts.live ? binaryVersion(binary) : undefined) ?? packagedVersion(root),
+    kubeletVersion: ctx.opts.kubeletVersion ?? buildInfoVersion(root, proc?.exeHost, execStart) ?? packagedVersion(root),
     hostname,
   };
   return { ok: true, value: evidence };
-}
-
-/**
- * On a live node, ask the kubelet binary itself (`kubelet --version` prints `Kubernetes v1.30.2`); it
- * only prints and exits. Never on a captured tree: its binaries are not this machine's to run.
- */
-function binaryVersion(binary: string | undefined): string | undefined {
-  if (!binary || !binary.startsWith('/') || posix.basename(binary) !== 'kubelet') return undefined;
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
-  const m = /Kubernetes (v\d+\.\d+\.\d+[\w.+-]*)/.exec(r.stdout ?? '');
-  return m?.[1];
 }
 
 /** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */

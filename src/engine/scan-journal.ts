@@ -237,6 +237,8 @@ export class JournalScanner implements LineExaminer {
     }
     const block = st.parser.takeBlock();
     if (block) this.matchBlock(st, block);
+    const rejoined = st.parser.takeRejoined();
+    if (rejoined) this.matchRejoined(rejoined.rec, rejoined.raw);
     if (!rec) return undefined;
     if (rec.truncated) st.truncated++;
     const raw = line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, '');
@@ -268,6 +270,18 @@ export class JournalScanner implements LineExaminer {
     st.blockRaw = undefined;
   }
 
+  /**
+   * A hard-wrapped line was rejoined with the record before it (journal/wrap.ts): that record is matched
+   * again with its whole text (a rule it matched already is not counted twice) and cited as rejoined.
+   */
+  private matchRejoined(rec: LogRecord, raw: string): void {
+    this.curRec = rec;
+    this.curRaw = raw.length > 4096 ? raw.slice(0, 4096) : raw;
+    this.curRun = this.tracker.currentIndex();
+    this.tracker.rejoined(rec);
+    this.matcher.match(rec, this.onMatch);
+  }
+
   /** The input of a source ended: a block still open ends with it. */
   endSource(st: SourceState): void {
     st.parser.finish();
@@ -279,7 +293,7 @@ export class JournalScanner implements LineExaminer {
     const hits = new Map<string, RuleHits>();
     for (const [id, c] of this.collectors) hits.set(id, c.hits);
     return {
-      evidence: { sources: this.sources, runs: this.tracker.runs, latestRun: this.tracker.latestRun(), facts: this.tracker.facts },
+      evidence: { sources: this.sources, runs: this.tracker.view(), latestRun: this.tracker.latestRun(), facts: this.tracker.facts },
       hits,
       lines: this.lines,
       records: this.records,

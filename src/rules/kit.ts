@@ -9,6 +9,8 @@ export { settingCitation, settingWhere, type Setting } from '../collectors/kubel
 export { certCitation, daysLeft, describeCert } from '../collectors/cert-info.js';
 export { formatBytes } from '../collectors/cgroup-parse.js';
 export { REMOVED_BY_NAME } from '../collectors/kubelet-flags.js';
+export { KUBELET_FLAG_HISTORY } from '../collectors/kubelet-flag-history.js';
+export { latestRunEnding } from '../engine/exit.js';
 export type { Citation, Remediation, Severity } from '../types.js';
 export type { RuleHits } from '../engine/hits.js';
 
