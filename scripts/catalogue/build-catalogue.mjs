@@ -9,7 +9,7 @@
 //   npm run build && node scripts/catalogue/build-catalogue.mjs
 
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { renderSample, versionRange } from './render.mjs';
@@ -104,7 +104,7 @@ for (const w of harvest.wordings) {
   // the site of the newest release that prints it
   const sites = Object.entries(w.sites).sort((a, b) => minors.indexOf(b[1].at(-1)) - minors.indexOf(a[1].at(-1)));
   const [file, func] = sites[0][0].split(' ');
-  const family = familyOf(file);
+  const family = w.module === 'github.com/spf13/pflag' ? 'flag-parsing' : familyOf(file);
   const level = w.v ? `${w.level}V` : w.level;
   const a = assignmentFor(w, file, func, family);
   const sample = renderSample(w, a?.sample);
@@ -135,7 +135,8 @@ for (const w of harvest.wordings) {
     // no family rule: the exit it causes is named by the fallback (a code rule reading how the run ended)
     e.reason = `start-up error no family rule names: when it ends the run, ${a.fallback} names the exit and quotes this line`;
     e.fallback = a.fallback;
-  } else if (a?.reason && !(hits.length && !a.override)) e.reason = a.reason;
+  } else if (a?.reason && !hits.length && LEVEL_REASON[level] && level.endsWith('V')) e.reason = LEVEL_REASON[level](w);
+  else if (a?.reason && !(hits.length && !a.override)) e.reason = a.reason;
   else if (hits.length) {
     // a rule matches the wording as rendered: it takes precedence over a class reason (an assignment
     // with `override: true` keeps its reason: the match would be a false finding)
@@ -149,7 +150,7 @@ for (const w of harvest.wordings) {
 }
 
 // wordings.yaml: families in order of first appearance in FAMILIES, pending (no-rule-yet) entries apart
-const order = [...FAMILIES.map(([, f]) => f), 'other'];
+const order = ['flag-parsing', ...FAMILIES.map(([, f]) => f), 'other'];
 const byFamily = new Map();
 const pending = [];
 for (const { family, e } of entries) {
@@ -198,6 +199,7 @@ const waiting = entries.filter(({ e }) => e.status === 'pending-rule' && ruleIds
 if (waiting.length && process.env.CATALOGUE_VERBOSE) console.error(`pending-rule wordings whose rule exists but does not match them:\n${waiting.map(({ e, sample }) => `  ${e.id} → ${e.rule}\n      ${sample}`).join('\n')}`);
 console.error(`${waiting.length} pending-rule wordings whose rule exists but does not match them yet`);
 console.error(`${all.length} wordings: ${count(all, (e) => e.rule)} with a rule (${count(all, (e) => e.assigned === 'matcher')} found by the matcher), ${count(all, (e) => e.reason)} with a reason, ${unassigned.length} unassigned`);
+rmSync(join(ROOT, 'docs/catalogue/.unassigned.json'), { force: true });
 if (unassigned.length) {
   writeFileSync(join(ROOT, 'docs/catalogue/.unassigned.json'), JSON.stringify(unassigned, null, 1));
   console.error('unassigned wordings written to docs/catalogue/.unassigned.json');

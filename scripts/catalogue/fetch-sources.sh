@@ -42,6 +42,15 @@ for v in "$@"; do
       if [ -n "$sd" ]; then staging="$staging k8s.io/$m=${sd#$MODCACHE/}"; else echo "$v: no k8s.io/$m@v0.${v#1.} (nor the 5 patches before)" >&2; fi
     done
   fi
+  # spf13/pflag: the command-line parser whose errors are the kubelet's first words on a bad flag
+  if [ -f "$k8s/go.mod" ] && grep -q 'github.com/spf13/pflag v' "$k8s/go.mod"; then
+    ppin=$(awk '$1=="github.com/spf13/pflag" && $2 ~ /^v/ {print $2; exit}' "$k8s/go.mod")
+  else
+    ppin=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['Deps']; print(next((x.get('Comment','') for x in d if x['ImportPath']=='github.com/spf13/pflag'),'').split('-')[0])" "$k8s/Godeps/Godeps.json")
+  fi
+  pdir=""
+  [ -n "$ppin" ] && pdir=$(cd "$work" && GOFLAGS=-mod=mod nice -n 19 go mod download -json "github.com/spf13/pflag@$ppin" | python3 -c "import json,sys; print(json.load(sys.stdin).get('Dir',''))" || true)
+  [ -n "$pdir" ] && staging="$staging github.com/spf13/pflag=${pdir#$MODCACHE/}"
   echo "$v ${dir#$MODCACHE/}$staging"
   rm -rf "$work"
 done

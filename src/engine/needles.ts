@@ -1,15 +1,16 @@
 // What the fast path's byte scan looks for (engine/fast-path.ts): every rule pattern's required literals,
 // plus the markers — the required literals of the patterns the parser and the run tracker react to
 // (journal/runs.ts FACT_PATTERNS: kubelet version, node registration, pod CIDR; journal/records.ts
-// FATAL_START: the fatal dumps the parser attaches lines to). The markers are derived from those very
+// FATAL_START: the fatal dumps the parser attaches lines to; journal/runs.ts WORDS: a dying kubelet's last
+// words, on E-level lines the fast path would otherwise skip). The markers are derived from those very
 // regexes, so a wording added there is never skipped by the fast path.
 
 import { FATAL_START } from '../journal/records.js';
-import { FACT_PATTERNS } from '../journal/runs.js';
+import { FACT_PATTERNS, WORDS } from '../journal/runs.js';
 import { asciiLiteral, matcherLiterals, requiredLiterals, type Matcher } from './matcher.js';
 
 /** The patterns, besides the rules', whose lines must always be examined. */
-export const MARKER_PATTERNS: readonly RegExp[] = [...FACT_PATTERNS, FATAL_START];
+export const MARKER_PATTERNS: readonly RegExp[] = [...FACT_PATTERNS, FATAL_START, WORDS];
 
 /** Lower-case ASCII literals (≥ 4 bytes) one of which every match of every pattern holds; undefined when some pattern has none. */
 export function literalsOf(patterns: readonly RegExp[]): string[] | undefined {

@@ -24,7 +24,7 @@ const OOM_KERNEL = /(?:Out of memory|Memory cgroup out of memory): Kill(?:ed)? p
  * What a dying kubelet prints last: klog.Fatal (F), v1.2x's `"command failed" err=`, `failed to run Kubelet:`,
  * cobra's / main's `Error: …` / `error: …` on stderr (no klog header), a Go panic.
  */
-const WORDS = /^"command failed"|failed to run Kubelet: |^"Failed to run kubelet"|^(?:panic|fatal error): /i;
+export const WORDS = /^"command failed"|failed to run Kubelet: |^"Failed to run kubelet"|^(?:panic|fatal error): /i;
 const STDERR_ERROR = /^(?:Error|error): \S/;
 const CLOSED = /^Stopped |^Stopping |: Deactivated successfully|: Consumed |: Succeeded\.|^Failed to start |: Start request repeated too quickly|: Killing process \d+ \(kubelet\)|: Unit entered failed state|entered failed state|\.service failed\.$/;
 

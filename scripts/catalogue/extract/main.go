@@ -108,7 +108,7 @@ func (stagingFlag) Set(v string) error {
 	if !ok {
 		return fmt.Errorf("want k8s.io/name=DIR, got %q", v)
 	}
-	staging[strings.TrimPrefix(k, "k8s.io/")] = d
+	staging[strings.TrimPrefix(k, "k8s.io/")] = d // k8s.io/<name>, or a full module path (github.com/spf13/pflag)
 	return nil
 }
 
@@ -350,6 +350,9 @@ func main() {
 					case root == "status" && name == "Errorf" && len(args) >= 2:
 						e.Call, e.Level, e.Style = "status.Errorf", "err", "error"
 						args = args[1:]
+					case name == "failf" && !hasV:
+						// pflag's FlagSet.failf(format, …): builds the parse error it returns (and prints)
+						e.Call, e.Level, e.Style = "pflag.failf", "err", "error"
 					case (name == "HandleErrorWithContext" || name == "HandleErrorWithLogger") && len(args) >= 3:
 						e.Call, e.Level, e.Style, e.HasErr = "utilruntime."+name, "E", "structured", true
 						args = args[2:]
@@ -441,6 +444,10 @@ func main() {
 	}
 	if *k8s != "" {
 		run("k8s.io/kubernetes", *k8s, k8sPaths)
+	}
+	if d, ok := staging["github.com/spf13/pflag"]; ok {
+		// pflag's parse errors (unknown flag, bad syntax, invalid argument), printed before logging starts
+		run("github.com/spf13/pflag", d, []string{"flag.go", "errors.go"})
 	}
 	if *cadvisor != "" {
 		paths := cadvisorPaths
