@@ -533,8 +533,8 @@ function factsOf(msg: string): MessageFacts {
 }
 
 /**
- * The patterns the tracker reacts to in kubelet messages: facts, and a dying kubelet's last words. The fast
- * scan examines every line holding one of their required literals (engine/needles.ts derives its markers
- * from these very regexes: a wording added here is never skipped).
+ * The patterns whose facts the tracker gathers. The fast scan examines every line holding one of their
+ * required literals (engine/needles.ts derives its markers from these very regexes, and from WORDS: a
+ * wording added here is never skipped).
  */
-export const FACT_PATTERNS: readonly RegExp[] = [VERSION, REGISTER, REGISTERED, POD_CIDR, WORDS];
+export const FACT_PATTERNS: readonly RegExp[] = [VERSION, REGISTER, REGISTERED, POD_CIDR];

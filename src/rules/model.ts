@@ -86,8 +86,11 @@ export interface Rule extends RuleMeta {
 /** A code rule as written: its check sees the evidence kinds it declares. */
 export type RuleDefinition<K extends EvidenceKind> = Omit<RuleMeta, 'evidence'> & { evidence: K[]; check?: (ctx: RuleContext<K>) => CheckResult };
 
+/** A rule as defineRule returns it (annotate with it a rule whose check refers to the rule itself). */
+export type DefinedRule = Omit<Rule, 'file' | 'kind'>;
+
 /** Code rules export `defineRule({...})` as their default export. */
-export function defineRule<const K extends EvidenceKind>(rule: RuleDefinition<K>): Omit<Rule, 'file' | 'kind'> {
+export function defineRule<const K extends EvidenceKind>(rule: RuleDefinition<K>): DefinedRule {
   return rule;
 }
 
