@@ -7,8 +7,8 @@
 import { join, resolve } from 'node:path';
 import { probe, readText } from './proc-fs.js';
 import os from 'node:os';
-import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
+import type { Availability } from '../evidence.js';
+import { parseYamlSafe } from '../yaml.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence } from './kubelet-config.js';
 import { kubeconfigMaterial, type KubeconfigEvidence } from './kubeconfig.js';
@@ -130,7 +130,7 @@ function wantedName(ctx: CollectContext, kcfg?: KubeletConfigEvidence, kube?: Ku
  * kept inside the root): `--node FILE` is read under `/` (the path the user gave), `DIR/node.yaml` under
  * the capture, so a link in a capture cannot lead out of it, and a FIFO or /dev/zero is refused.
  */
-function fromFile(root: string, nodePath: string, file: string, want: string | undefined, given: boolean): Availability {
+function fromFile(root: string, nodePath: string, file: string, want: string | undefined, given: boolean): Availability<NodeEvidence> {
   const r = readText(root, nodePath);
   if (!r.ok) return { ok: false, reason: `node: cannot read ${given ? '--node ' : ''}${file}: ${r.reason.replace(r.path, file)}` };
   if (r.truncated) return { ok: false, reason: `node: ${file} is larger than 4 MiB; not read` };
@@ -155,7 +155,7 @@ function fromFile(root: string, nodePath: string, file: string, want: string | u
   return { ok: true, value: ev };
 }
 
-async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability> {
+async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability<NodeEvidence>> {
   const { makeApiClient } = await import('./api-client.js');
   const material = kube ? kubeconfigMaterial(kube) : undefined;
   if (!ctx.opts.kubeconfig && !material?.server) return { ok: false, reason: 'node: no kubeconfig to reach the API server (pass --kubeconfig, or --node FILE)' };
@@ -197,7 +197,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   return { ok: true, value: ev };
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<NodeEvidence>> {
   const kc = await ctx.get('kubeletConfig');
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;
   const needKube = !ctx.opts.hostnameOverride || (ctx.opts.useApi && !ctx.opts.kubeconfig && !ctx.opts.nodeFile);

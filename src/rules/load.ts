@@ -6,7 +6,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkPatternSafety } from './safety.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
-import { yaml } from '../yaml.js';
+import { parseYamlSafe } from '../yaml.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -31,14 +31,8 @@ function ruleFiles(dir: string): string[] {
     .sort();
 }
 
-/** Parse YAML safely: aliases are bounded so a "billion laughs" file fails instead of exploding. */
-export function parseYamlSafe(text: string, file: string): unknown {
-  try {
-    return yaml().parse(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
-  } catch (e) {
-    throw new Error(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-}
+// moved to src/yaml.ts (collectors parse YAML too); this path keeps working
+export { parseYamlSafe } from '../yaml.js';
 
 /** Validate a parsed data rule or an imported code-rule module, then check its id and patterns. */
 function finishRule(path: string, id: string, source: { data: unknown } | { module: { default?: unknown } }): Rule {
