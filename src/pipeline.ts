@@ -3,7 +3,7 @@
 // to the journal's node, and the diagnosis assembled into a Report. `scan` feeds it every input once
 // (scan.ts); follow mode feeds it as lines arrive and asks for a report on a debounce (follow.ts).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { collectEvidence, type CollectOptions } from './collectors/index.js';
 import { diagnose, verdict } from './engine/diagnose.js';
@@ -17,6 +17,7 @@ import { crashLoopOf } from './journal/runs.js';
 import type { Rule } from './rules/model.js';
 import type { LogRecord, Report, SourceInfo } from './types.js';
 import { redactDeep } from './redact.js';
+import { KUBELET_PROCESS } from './kubelet-identity.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface ScanOptions extends JournalChoice {
@@ -144,13 +145,28 @@ export function assembleReport(a: {
   return redactDeep(report);
 }
 
-/** Whether this machine looks like a Kubernetes node (so its /proc, /sys and /etc are worth reading). */
+/**
+ * Whether this machine looks like a Kubernetes node (so its /proc, /sys and /etc are worth reading): node
+ * directories, or a kubelet process in this mount namespace. A kubelet in another one (a kind node
+ * container, a lab) reads its files there, not here, so it does not make this machine's /etc a node's.
+ */
 export function looksLikeNode(root = '/'): boolean {
   if (['var/lib/kubelet', 'etc/kubernetes', 'var/lib/rancher', 'var/snap/microk8s'].some((p) => existsSync(`${root}${p}`))) return true;
+  const ourMounts = safeLink('/proc/self/ns/mnt');
   try {
-    return readdirSync('/proc').some((d) => /^\d+$/.test(d) && /kubelet|kubelite|^k3s|^k0s/.test(safeRead(`/proc/${d}/comm`)));
+    return readdirSync('/proc').some(
+      (d) => /^\d+$/.test(d) && KUBELET_PROCESS.test(safeRead(`/proc/${d}/comm`).trim()) && safeLink(`/proc/${d}/ns/mnt`) === ourMounts,
+    );
   } catch {
     return false;
+  }
+}
+
+function safeLink(p: string): string | undefined {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return undefined;
   }
 }
 
