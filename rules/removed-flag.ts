@@ -3,10 +3,7 @@
 // the kubelet's own `unknown flag: --X` in the journal. Flags cut off by a broken unit (a missing `\`)
 // are latent: they break the kubelet as soon as the unit is repaired.
 
-import { REMOVED_BY_NAME } from '../src/collectors/kubelet-flags.js';
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, parseVersion, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, parseVersion, REMOVED_BY_NAME, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 const ge = (v: [number, number, number], minor: string) => {
   const r = parseVersion(minor)!;
@@ -44,7 +41,10 @@ export default defineRule({
   ],
   check(ctx): CheckResult {
     const kc = ctx.evidence.kubeletConfig;
-    if (!kc) return ctx.hits.count > 0 ? { evidence: [] } : { skip: 'kubelet command line unknown' };
+    // `unknown flag: --x` for a flag the kubelet never removed is a typo or a foreign flag: unknown-flag-typo's
+    const journalFlag = ctx.hits.captures.flag as string | undefined;
+    const journalRemoved = ctx.hits.count > 0 && (!journalFlag || REMOVED_BY_NAME.has(journalFlag));
+    if (!kc) return journalRemoved ? { evidence: [] } : { skip: 'kubelet command line unknown' };
     const ver = kc.kubeletVersion ? parseVersion(kc.kubeletVersion) : undefined;
     const verText = kc.kubeletVersion ?? 'unknown';
     const applies = (removedIn: string) => (ver ? ge(ver, removedIn) : true);
@@ -84,7 +84,7 @@ export default defineRule({
         current: true,
       });
     }
-    if (!outs.length && ctx.hits.count > 0) return { evidence: [] };
+    if (!outs.length && journalRemoved) return { evidence: [] };
     return outs;
   },
 });

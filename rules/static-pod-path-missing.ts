@@ -2,8 +2,7 @@
 // on a kubeadm control-plane node that means the API server, etcd, scheduler and controller-manager
 // never start.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'static-pod-path-missing',
@@ -14,9 +13,10 @@ export default defineRule({
   match: {
     journal: [
       // printf: `Unable to read config path "/etc/kubernetes/manifests": path does not exist, ignoring`
-      { pattern: 'Unable to read config path "?(?<path>[^"\\s:]+)"?: path does not exist, ignoring' },
+      { pattern: 'Unable to read config path "?(?<path>[^"\\s:]+)"?: path does not exist(?:, ignoring)?' },
       // structured: `"Unable to read config path" err="path does not exist, ignoring" path="/etc/kubernetes/manifests"`
-      { pattern: '"Unable to read config path" err="path does not exist, ignoring" path="(?<path>[^"]+)"' },
+      // (the path may be cut at terminal width: its closing quote is not required)
+      { pattern: '"Unable to read config path" err="path does not exist, ignoring" path="(?<path>[^"\\s]+?)(?:"|…|>|$)' },
       { pattern: '"Unable to read config path" path="(?<path>[^"]+)" err="path does not exist, ignoring"' },
     ],
   },

@@ -15,7 +15,6 @@ import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { COLLECTORS, collectEvidence } from '../collectors/index.js';
 import { readText, withReadLog, type ReadLogEntry } from '../collectors/proc-fs.js';
-import { savedNodeFile } from '../collectors/node.js';
 import type { KubeletConfigEvidence } from '../collectors/kubelet-config.js';
 import type { EvidenceKind } from '../evidence.js';
 import { journalctlArgs } from '../journal/read.js';
@@ -170,23 +169,8 @@ async function addApiAnswers(tar: TarWriter, root: string, live: boolean, api: {
     items.push(...list(api.csrs, 'CertificateSigningRequest', 'certificates.k8s.io/v1'), ...list(api.events, 'Event', 'v1'));
     manifest.api.taken = ['node', ...(api.csrs ? ['certificatesigningrequests'] : []), ...(api.events ? ['events'] : [])];
     text = `${JSON.stringify({ kind: 'List', apiVersion: 'v1', items }, null, 2)}\n`;
-  } else if (!live) {
-    const saved = savedNodeFile(root);
-    if (saved) {
-      const t = readText('/', saved);
-      if (t.ok) {
-        text = t.text;
-        manifest.api.taken = [`the capture's ${saved.slice(saved.lastIndexOf('/') + 1)}`];
-        if (!saved.endsWith('.json')) {
-          const r = redactFile('/node.yaml', Buffer.from(text));
-          await tar.add({ path: 'node.yaml', type: 'file', data: r.data });
-          manifest.taken.push({ path: '/node.yaml', type: 'file', bytes: r.data.length, note: 'the Node object saved beside the capture' });
-          noteRedactions(manifest, '/node.yaml', r.redactions);
-          return;
-        }
-      }
-    }
   }
+  // a capture's saved Node object (DIR/node.yaml) was read by the node collector: it is in the tree already
   if (text === undefined) return;
   const r = redactFile('/node.json', Buffer.from(text));
   await tar.add({ path: 'node.json', type: 'file', data: r.data });

@@ -6,7 +6,7 @@
 // Every function returns a result or a plain-language reason naming the file; none throws.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -141,7 +141,13 @@ export function readText(root: string, p: string, max = MAX_READ): ReadResult {
   if (r.type !== 'file') return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (${r.type === 'socket' ? 'a socket' : 'a FIFO or device'}); not read` };
   let fd: number;
   try {
-    fd = openSync(r.real, 'r');
+    // non-blocking and checked on the open descriptor: a FIFO or device swapped in after the check above
+    // neither blocks the open nor gets read
+    fd = openSync(r.real, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (a FIFO or device); not read` };
+    }
   } catch (e) {
     const code = errCode(e);
     logRead({ kind: 'unreadable', path: r.node, reason: describe(code, path) });
