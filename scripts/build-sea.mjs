@@ -66,10 +66,11 @@ const seaPlugin = {
       text = patch(text, path, '? await loadPackageJson()', "? { name: 'ink', version: undefined }");
       return { contents: text, loader: 'js' };
     });
-    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]yaml\.js$/ }, () => ({
-      contents: '// the yaml package, bundled and evaluated on first use\nexport function yaml() { return require("yaml"); }\n',
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]yaml\.js$/ }, ({ path }) => {
+      // the lazy createRequire(import.meta.url)('yaml') becomes a bundled require(), evaluated on first use
+      const text = patch(readFileSync(path, 'utf8'), path, "createRequire(import.meta.url)('yaml')", "require('yaml')");
+      return { contents: text, loader: 'js' };
+    });
   },
 };
 
