@@ -29,9 +29,7 @@ SCEN=$here/scenarios/$scenario.sh
 [ -f "$SCEN" ] || { echo "lab: no scenario $scenario ($SCEN)" >&2; exit 2; }
 
 if [ "${LAB_NS:-}" != 1 ]; then
-  for b in "$LAB_CACHE/bin/$version/kubelet" "$LAB_CACHE/bin/$CP_VERSION/kube-apiserver" "$LAB_CACHE/bin/$CP_VERSION/kube-controller-manager"; do
-    [ -x "$b" ] || { echo "lab: $b is not built: scripts/lab/build.sh ${b%/*} …" >&2; exit 2; }
-  done
+  [ -x "$LAB_CACHE/bin/$version/kubelet" ] || { echo "lab: no kubelet $version: scripts/lab/build.sh $version kubelet" >&2; exit 2; }
   "$here/setup.sh"
   "$here/pki.sh" "$LAB_CACHE/pki" "$NODE" "$NODE_IP" >/dev/null
   rm -rf "$RUN"
@@ -54,6 +52,8 @@ ip link set lab1 up
 ip addr add "$NODE_IP/24" dev lab0
 ip link set lab0 up
 ip route add default via 10.77.0.1 dev lab0
+# a new network namespace starts with forwarding off; a kubeadm node has it on (this namespace only)
+echo 1 >/proc/sys/net/ipv4/ip_forward
 
 for d in etc var/lib run; do
   mkdir -p "$RUN/ov/$d/upper" "$RUN/ov/$d/work"
@@ -233,6 +233,7 @@ EOF
 KUBELET_FLAGS=()
 CM_EXTRA=()
 start_control_plane() {
+  [ -x "$CPB/kube-apiserver" ] && [ -x "$CPB/kube-controller-manager" ] || { log "control plane $CP_VERSION not built: scripts/lab/build.sh $CP_VERSION kube-apiserver kube-controller-manager"; exit 2; }
   etcd --name lab --data-dir "$RUN/etcd" --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
     --listen-peer-urls http://127.0.0.1:2380 >"$RUN/etcd.log" 2>&1 &
   pids+=($!)
@@ -319,6 +320,17 @@ start_kubelet() {
   [ "$minor" -lt 24 ] && flags+=(--container-runtime=remote)
   flags+=("${KUBELET_FLAGS[@]}")
   printf '%s\n' "${flags[@]}" >"$RUN/kubelet.flags"
+  # no systemd runs here, but a node's kubelet is a unit: the unit says how the lab starts it, so a capture
+  # of a kubelet that already exited still tells its flags (as on a crash-looping node)
+  mkdir -p /etc/systemd/system
+  {
+    echo "[Unit]"
+    echo "Description=kubelet: The Kubernetes Node Agent (kubelet-doctor lab)"
+    echo "[Service]"
+    printf 'ExecStart=%s' "$BIN/kubelet"
+    printf ' \\\n  %s' "${flags[@]}"
+    printf '\nRestart=always\n[Install]\nWantedBy=multi-user.target\n'
+  } >/etc/systemd/system/kubelet.service
   # the kubelet's stderr and stdout, each line with its arrival time (a journal's stdout transport)
   "$BIN/kubelet" "${flags[@]}" > >(stamp "$RUN/kubelet.out") 2>&1 &
   KUBELET_PID=$!
@@ -403,6 +415,9 @@ capture() {
       cp -a "/$p" "$c/$(dirname "$p")/"
     fi
   done
+  # the CNI plugin binaries containerd's bin_dir names: empty files of the same names (binaries are not committed)
+  mkdir -p "$c/usr/lib/cni"
+  for b in /usr/lib/cni/*; do : >"$c/usr/lib/cni/${b##*/}"; done
   # sockets cannot be committed: a captured tree marks a socket with an empty file of the same name
   for s in run/containerd/containerd.sock; do
     if [ -S "/$s" ]; then mkdir -p "$c/$(dirname "$s")"; : >"$c/$s"; fi
@@ -450,7 +465,7 @@ done
 log "outcome: $outcome; settling ${SETTLE}s"
 sleep "$SETTLE"
 capture
-if kubelet_gone; then wait "$KUBELET_PID" 2>/dev/null; echo "exit $?" >"$RUN/kubelet.exit"; outcome=${outcome/seen/seen-exited}; fi
+if kubelet_gone; then rc=0; wait "$KUBELET_PID" 2>/dev/null || rc=$?; echo "exit status $rc" >"$RUN/kubelet.exit"; outcome=${outcome/seen/seen-exited}; fi
 echo "$outcome" >"$RUN/result"
 if [ "$e2e" = --e2e ]; then
   # the live scan, here, on the broken node while it is still broken: real /proc, cgroups, containerd

@@ -9,7 +9,8 @@ set -euo pipefail
 dir=${1:?usage: pki.sh DIR NODE_NAME NODE_IP}
 node=${2:?}
 ip=${3:?}
-[ -f "$dir/ca.crt" ] && exit 0
+[ -f "$dir/token-secret" ] && exit 0
+rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
 
@@ -81,7 +82,7 @@ issue other-ca node-foreign "/O=system:nodes/CN=system:node:$node" client
 openssl genrsa -out sa.key 2048 2>/dev/null
 openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 # a bootstrap token: [a-z0-9]{6}.[a-z0-9]{16}, random per lab (never recorded)
-tr -dc 'a-z0-9' </dev/urandom | head -c 6 >token-id
-tr -dc 'a-z0-9' </dev/urandom | head -c 16 >token-secret
+openssl rand -hex 3 >token-id
+openssl rand -hex 8 >token-secret
 chmod 600 ./*.key token-secret
 echo "pki: $dir"
