@@ -79,14 +79,20 @@ stop_all() {
     kill -TERM "${pids[i]}" 2>/dev/null
   done
   sleep 2
-  # containerd shims re-parent to init: find them by our mount namespace, never by name
-  local myns; myns=$(readlink /proc/self/ns/mnt)
+  # containerd shims re-parent to init: find them by our mount namespace, never by name; the containers
+  # they started (pause) have mount namespaces of their own: find those as the shims' children, first
+  local myns ours=() kids=() p pid
+  myns=$(readlink /proc/self/ns/mnt)
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$myns" ] || continue
-    [ "${p#/proc/}" = $$ ] && continue
-    [ "${p#/proc/}" = "$BASHPID" ] && continue
-    kill -KILL "${p#/proc/}" 2>/dev/null
+    pid=${p#/proc/}
+    [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
+    [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$myns" ] && ours+=("$pid")
   done
+  for p in /proc/[0-9]*; do
+    local ppid; ppid=$(awk '{print $4}' "$p/stat" 2>/dev/null) || continue
+    for o in "${ours[@]}"; do [ "$ppid" = "$o" ] && [ "$(readlink "$p/ns/mnt" 2>/dev/null)" != "$myns" ] && kids+=("${p#/proc/}"); done
+  done
+  for pid in "${kids[@]}" "${ours[@]}"; do kill -KILL "$pid" 2>/dev/null; done
   for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -KILL "${pids[i]}" 2>/dev/null; done
   sleep 1
   # the pod and QoS cgroups the kubelet made (cgroupfs driver): deepest first, only if empty
@@ -186,6 +192,9 @@ state = "/run/containerd"
   address = "/run/containerd/containerd.sock"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.k8s.io/pause:3.10"
+  # this machine drops CAP_SYS_RESOURCE from every process's bounding set: runc cannot lower a container's
+  # oom_score_adj (the sandbox's -998 fails with "Permission denied"), so keep it at containerd's own
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "/etc/cni/net.d"
