@@ -55,7 +55,7 @@ ip route add default via 10.77.0.1 dev lab0
 # a new network namespace starts with forwarding off; a kubeadm node has it on (this namespace only)
 echo 1 >/proc/sys/net/ipv4/ip_forward
 
-for d in etc var/lib run; do
+for d in etc var/lib var/log run usr/libexec; do
   mkdir -p "$RUN/ov/$d/upper" "$RUN/ov/$d/work"
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$RUN/ov/$d/upper,workdir=$RUN/ov/$d/work" "/$d"
 done
@@ -242,7 +242,7 @@ EOF
 KUBELET_FLAGS=()
 CM_EXTRA=()
 start_control_plane() {
-  [ -x "$CPB/kube-apiserver" ] && [ -x "$CPB/kube-controller-manager" ] || { log "control plane $CP_VERSION not built: scripts/lab/build.sh $CP_VERSION kube-apiserver kube-controller-manager"; exit 2; }
+  [ -x "$CPB/kube-apiserver" ] || { log "control plane $CP_VERSION not built: scripts/lab/build.sh $CP_VERSION kube-apiserver kube-controller-manager"; exit 2; }
   etcd --name lab --data-dir "$RUN/etcd" --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
     --listen-peer-urls http://127.0.0.1:2380 >"$RUN/etcd.log" 2>&1 &
   pids+=($!)
@@ -261,6 +261,7 @@ start_control_plane() {
 }
 
 start_controller_manager() {
+  [ -x "$CPB/kube-controller-manager" ] || { log "control plane $CP_VERSION not built: scripts/lab/build.sh $CP_VERSION kube-controller-manager"; exit 2; }
   "$CPB/kube-controller-manager" --kubeconfig="$RUN/cp/controller-manager.conf" \
     --authentication-kubeconfig="$RUN/cp/controller-manager.conf" --authorization-kubeconfig="$RUN/cp/controller-manager.conf" \
     --bind-address=127.0.0.1 --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
