@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run lab -- SCENARIO|all [--version vX.Y.Z]…`   run scenarios for real and record them (fixtures/lab)
-// `npm run lab:e2e -- [SCENARIO|all] [--version …]`   run them again and scan each broken node live
+// `npm run lab:e2e -- [SCENARIO|all] [--version …]`   run them again and assert the live scans (no recording)
 //
 // Needs root, the Debian packages scripts/lab/setup.sh installs, and the binaries scripts/lab/build.sh
 // made in the lab cache (${XDG_CACHE_HOME:-~/.cache}/kubelet-doctor-lab/bin/VERSION). Versions default to
 // every kubelet in the cache. Each run: scripts/lab/lab.sh (namespaces, components, injection, capture),
-// then scripts/lab/record.mjs (journal, sanitised tree, fixture.yaml, provenance.yaml), or for e2e the live
-// `kubelet-doctor scan` inside the lab's namespaces, whose first finding must be the injected cause.
+// then scripts/lab/record.mjs (journal, sanitised tree, fixture.yaml, provenance.yaml). Every run also scans
+// the broken node live (`kubelet-doctor scan` inside the lab's namespaces while the failure is on): for
+// lab:e2e its first finding must be the injected cause (a healthy node: no error finding).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,7 +45,8 @@ const t0 = Date.now();
 for (const s of scenarios) {
   for (const v of vs) {
     const t = Date.now();
-    const lab = spawnSync(join(here, 'lab.sh'), [s, v, ...(e2e ? ['--e2e'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // the live scan runs in every run (it costs a second): `lab` also records, `lab:e2e` only asserts
+    const lab = spawnSync(join(here, 'lab.sh'), [s, v, '--e2e'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const run = join(cache, 'run', s, v);
     const outcome = existsSync(join(run, 'result')) ? readFileSync(join(run, 'result'), 'utf8').trim() : `lab.sh exited ${lab.status}`;
     const cause = /^CAUSE=(.*)$/m.exec(readFileSync(join(here, 'scenarios', `${s}.sh`), 'utf8'))?.[1]?.replace(/"/g, '') ?? '';
@@ -53,7 +55,7 @@ for (const s of scenarios) {
       results.push({ ...row, pass: null });
       continue;
     }
-    if (e2e) {
+    {
       let first;
       let errors = [];
       try {
@@ -66,17 +68,19 @@ for (const s of scenarios) {
         row.error = `no e2e report: ${readFileSync(join(run, 'e2e.err'), 'utf8').slice(0, 300) || e.message}`;
       }
       row.first = first;
-      row.pass = cause ? first === cause : errors.length === 0;
-    } else {
+      row.e2e = cause ? first === cause : errors.length === 0;
+    }
+    if (e2e) row.pass = row.e2e;
+    else {
       const rec = spawnSync('node', [join(here, 'record.mjs'), s, v], { stdio: ['ignore', 'inherit', 'inherit'] });
       row.pass = rec.status === 0;
     }
     results.push(row);
-    console.log(`== ${s} ${v}: ${outcome}${e2e ? `, first finding ${row.first ?? 'none'} (cause ${cause || 'none: healthy'}) ${row.pass ? 'PASS' : 'FAIL'}` : ''} in ${row.seconds}s`);
+    console.log(`== ${s} ${v}: ${outcome}, live scan's first finding ${row.first ?? 'none'} (cause ${cause || 'none: healthy'}) e2e ${row.e2e ? 'PASS' : 'FAIL'}${e2e ? '' : `, recorded ${row.pass ? 'ok' : 'FAILED'}`} in ${row.seconds}s`);
   }
 }
 const wall = Math.round((Date.now() - t0) / 1000);
-const file = join(cache, e2e ? 'e2e-results.json' : 'lab-results.json');
+const file = join(cache, e2e ? 'e2e-results.json' : `lab-results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify({ wallSeconds: wall, at: new Date().toISOString(), results }, null, 2)}\n`);
 const failed = results.filter((r) => r.pass === false);
 console.log(`\n${results.length - failed.length} passed, ${failed.length} failed (wall ${wall}s; ${file})`);
