@@ -31,6 +31,11 @@ for (const s of scenarios) if (!allScenarios.includes(s)) {
 }
 const built = existsSync(join(cache, 'bin')) ? readdirSync(join(cache, 'bin')).filter((v) => existsSync(join(cache, 'bin', v, 'kubelet'))) : [];
 const vs = (versions.length ? versions : built).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+const unbuilt = vs.filter((v) => !built.includes(v));
+if (unbuilt.length) {
+  console.error(`lab: no kubelet ${unbuilt.join(', ')} in ${cache}/bin: scripts/lab/build.sh ${unbuilt[0]} kubelet`);
+  process.exit(2);
+}
 if (!vs.length) {
   console.error(`lab: no kubelet built in ${cache}/bin: scripts/lab/build.sh v1.31.14 kubelet`);
   process.exit(2);
@@ -65,7 +70,8 @@ for (const s of scenarios) {
         row.api = rep.sources.filter((x) => x.kind === 'api').map((x) => x.name);
         row.findings = rep.findings.map((f) => f.ruleId);
       } catch (e) {
-        row.error = `no e2e report: ${readFileSync(join(run, 'e2e.err'), 'utf8').slice(0, 300) || e.message}`;
+        const err = existsSync(join(run, 'e2e.err')) ? readFileSync(join(run, 'e2e.err'), 'utf8').slice(0, 300) : '';
+        row.error = `no e2e report: ${err || e.message}`;
       }
       row.first = first;
       row.e2e = cause ? first === cause : errors.length === 0;
