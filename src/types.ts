@@ -76,6 +76,26 @@ export interface KubeletRun {
   exitCause?: string;
   /** Number of kubelet records in the run. */
   records: number;
+  /**
+   * The kubelet's own last words in this run: a fatal klog line, `"command failed" err=`, `failed to run
+   * Kubelet:`, cobra's `Error:`, a panic (the last one; the first one when the journal was printed newest first).
+   */
+  lastWords?: RunWords;
+  /** Its first such line (a reversed journal's last words). */
+  firstWords?: RunWords;
+  /** The kernel's OOM killer (or systemd reporting it) ended the process. */
+  oom?: { line: number; text: string };
+}
+
+/** A line the kubelet printed as it died (journal/runs.ts). */
+export interface RunWords {
+  source: string;
+  line: number;
+  endLine?: number;
+  text: string;
+  /** fatal (F), command-failed, run-failed, error (cobra/stderr `Error:`), panic */
+  how: 'fatal' | 'command-failed' | 'run-failed' | 'error' | 'panic';
+  time?: string;
 }
 
 /** A citation: where a finding's evidence lives. */

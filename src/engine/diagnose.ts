@@ -4,6 +4,7 @@
 import type { Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
 import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
+import { EXIT_RULE_ID } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
 
 export type Availability = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -118,7 +119,33 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
       });
     }
   }
+  foldExit(findings, rules, hits, latest);
   return { findings: rank(findings, rules, latest), skipped, rulesRun };
+}
+
+/**
+ * The built-in kubelet-exit-unexplained finding (engine/exit.ts) folds under a current error finding that
+ * explains the exit — one that caused it, a fatal rule (or a fatal wording of it) matched, a rule that
+ * declares it explains it, or a signature the kubelet printed at F level — and is then informational.
+ */
+export function foldExit(findings: Finding[], rules: Rule[], hits: Map<string, RuleHits>, latest: number): void {
+  const exit = findings.find((f) => f.ruleId === EXIT_RULE_ID);
+  if (!exit) return;
+  const ruleOf = new Map(rules.map((r) => [r.id, r]));
+  const explains = (f: Finding): boolean => {
+    if (f === exit || !f.current || f.benign || f.severity !== 'error') return false;
+    const rule = ruleOf.get(f.ruleId);
+    if (f.causedExit || rule?.fatal || rule?.explains?.includes(EXIT_RULE_ID)) return true;
+    const h = hits.get(f.ruleId);
+    if (!h || !h.runs.includes(latest)) return false;
+    return h.worstLevel === 'F' || !!rule?.match?.journal?.some((p, i) => p.fatal && (h.byPattern[i] ?? 0) > 0);
+  };
+  const cause = findings.find(explains);
+  if (!cause) return;
+  exit.explainedBy = cause.ruleId;
+  if (!cause.explains.includes(EXIT_RULE_ID)) cause.explains.push(EXIT_RULE_ID);
+  exit.severity = 'info';
+  exit.message = exit.message.replace(/No known failure signature explains it\./, `${cause.title} [${cause.ruleId}] explains it.`);
 }
 
 /** Order findings root cause first and fold explained findings under their cause. */

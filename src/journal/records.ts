@@ -4,23 +4,16 @@
 // them — whether journalctl printed them as indented lines of one entry, or the stdout transport made
 // each its own entry with the kubelet prefix, or `-o cat` printed them bare.
 
-import type { JournalFormat, KlogLevel, LogRecord } from '../types.js';
-import { blockValue, parseKlog, parsePrefix, parseStructuredText } from './prefix.js';
+import { KUBELET_PROCESS } from '../kubelet-identity.js';
+import type { JournalFormat, LogRecord } from '../types.js';
+import { parseKlogLoose, parsePartialPrefix, startsRecord, undecorate } from './decorations.js';
+import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, kubeletJsonToRecord, logrusLevel, parseLogfmt } from './json-records.js';
+import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
+import { PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
+import { decideWrap, type WrapTail } from './wrap.js';
 
-/** Process names that are a kubelet (or embed one). */
-export const KUBELET_PROCESS = /kubelet|kubenswrapper|hyperkube|^k3s|^k0s|kubelite|origin-node|openshift-node|^rke2/i;
-
-/** Units that run a kubelet (or a wrapper embedding one). */
-const KUBELET_UNIT = /(?:kubelet|kubelite|k3s(?:-agent)?|k0s(?:worker|controller)?|rke2-(?:agent|server)|origin-node|openshift-node)[\w@.-]*\.service/i;
-
-/** systemd's own lines about the kubelet unit, in every systemd version's wording. */
-const SYSTEMD_ABOUT_KUBELET = new RegExp(
-  String.raw`${KUBELET_UNIT.source}|Kubernetes (?:Kubelet|Node Agent)|^(?:Started|Stopped|Starting|Stopping|Failed to start) (?:kubelet|Lightweight Kubernetes|k0s|OpenShift Node|Atomic OpenShift Node|Service for snap application microk8s\.daemon-kubelite)`,
-  'i',
-);
-
-/** PID 1's identifier: `systemd`, or `init.scope` with `-o with-unit`. */
-const PID1 = /^(?:systemd|init|init\.scope)$/;
+export { KUBELET_PROCESS } from '../kubelet-identity.js';
+export { journalEntryToRecord, kubeletJsonToRecord, parseLogfmt } from './json-records.js';
 
 /** Lines kubelet-doctor's own fixture annotations use; the parser skips them. */
 export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
@@ -31,12 +24,12 @@ export const MAX_LINE = 64 * 1024;
 /** Lines of a Go panic / klog.Fatal goroutine dump (after the line that printed it). */
 const STACK_LINE =
   /^(?:goroutine \d+ |created by |panic: |fatal error: |\[signal |\[recovered\]|runtime stack:|\.\.\.additional frames elided\.\.\.|\.\.\.\d+ frames elided\.\.\.|exit status \d|SIG[A-Z]+: |PC=0x|signal arrived during|(?:r[a-z0-9]{1,3}|rip|rflags|[cfg]s)\s+0x|\s|[\w./*()\-]+\(.*\)$|$)/;
-const FATAL_START = /^(?:panic: |fatal error: |SIG(?:QUIT|ABRT|SEGV|BUS|ILL|TRAP): )/;
+/** A Go panic or fatal signal dump starts (engine/needles.ts derives fast-path markers from this: keep it a flat alternation of literals). */
+export const FATAL_START = /^(?:panic: |fatal error: |SIGQUIT: |SIGABRT: |SIGSEGV: |SIGBUS: |SIGILL: |SIGTRAP: )/;
 const MAX_CONTINUATION = 40;
+/** Layers of decoration taken off one line at most. */
+const MAX_DEPTH = 4;
 
-/** `systemctl status` header lines (pasted along with the journal lines that follow it). */
-const STATUS_UNIT = /^[●○×*↻] \S+\.(?:service|scope|socket|timer)(?: - |$)/;
-const STATUS_KEY = /^\s+(?:Loaded|Active|Drop-In|Docs|Process|Main PID|Tasks|Memory|CPU|CGroup|TriggeredBy|Status|IP|IO|Invocation|Mem peak|Notify|Trigger|Triggers):\s/;
 /** Notices journalctl and systemctl print around the entries. */
 const NOTICE = /^(?:Hint: Some lines were ellipsized|Warning: (?:The unit file|Journal file .* is truncated|Journal has been rotated)|Hint: You are currently not seeing messages from other users|No journal files were found)/;
 
@@ -93,8 +86,8 @@ export class RecordParser {
 
   /**
    * Parse one physical text line. Returns the new record, or undefined when the line was a
-   * marker, an annotation, blank, a `systemctl status` header line, or attached to an earlier
-   * record as a continuation.
+   * marker, an annotation, blank, a `systemctl status` header line, decoration (a prompt, a fence), or
+   * attached to an earlier record as a continuation (or rejoined with it: see takeRejoined).
    */
   parseLine(raw: string, lineNo: number): LogRecord | undefined {
     let line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw; // CRLF
@@ -117,26 +110,45 @@ export class RecordParser {
     if (c0 === 35 /* # */ && ANNOTATION.test(line)) return undefined;
     if (this.inStatusHeader) {
       // header lines are indented or tree-drawn; the first prefixed journal line ends the header
-      if (c0 === 32 || c0 === 9 || c0 > 0x2500 || !parsePrefix(line)) return undefined;
+      if (c0 === 32 || c0 === 9 || c0 > 0x2500 || !parsePrefix(line)) return this.statusLine(line, lineNo);
       this.inStatusHeader = false;
     }
     if (c0 > 127 || c0 === 42 /* * */) {
       if (STATUS_UNIT.test(line)) {
         this.inStatusHeader = true;
+        this.statusKubelet = statusUnitIsKubelet(line);
         return undefined;
       }
     }
     if ((c0 === 72 /* H */ || c0 === 87 /* W */ || c0 === 78) && NOTICE.test(line)) return undefined;
+    this.raw = line;
+    return this.parseText(line, lineNo, truncatedByUs, 0);
+  }
+
+  /** The raw text of the line being parsed (decorations included), for the rejoined citation. */
+  private raw = '';
+
+  /** A line (decorations being taken off one layer at a time, `depth` so far) as a record. */
+  private parseText(line: string, lineNo: number, truncatedByUs: boolean, depth: number, host?: string): LogRecord | undefined {
+    const c0 = line.charCodeAt(0);
     if (c0 === 123 /* { */ || (c0 === 100 && line.startsWith('data: {'))) {
       const rec = this.parseJsonLine(c0 === 100 ? line.slice(6) : line, lineNo);
-      if (rec) return this.entry(rec, truncatedByUs);
+      if (rec) {
+        if (host !== undefined) rec.host ??= host;
+        return this.entry(rec, truncatedByUs);
+      }
     }
     if (c0 === 32 || c0 === 9) {
       // ja_JP/ko_KR month names are space-padded (` 8月 15 …`): a prefix, not an indented line
       const c1 = line.charCodeAt(1);
       const prefixed = c0 === 32 && c1 >= 48 && c1 <= 57 ? parsePrefix(line) : undefined;
       if (prefixed) return this.prefixed(prefixed, line, lineNo, truncatedByUs);
+      // an indented paste of whole journal lines (` kubelet[12]: F0812 …`): leading whitespace is decoration
+      const trimmed = line.trimStart();
+      if (depth < MAX_DEPTH && this.mode !== 2 && trimmed !== line && !(this.mode === 1 && STACK_LINE.test(trimmed)) && startsRecord(trimmed))
+        return this.parseText(trimmed, lineNo, truncatedByUs, depth + 1, host);
       if (this.last) {
+        if (this.mode === 0 && this.rejoin(line, true, lineNo)) return undefined;
         // journalctl indents the continuation lines of a multi-line MESSAGE under the message column;
         // `-o cat` prints them bare (stack frames `\t/path/file.go:12 +0x1f`, block lines `\tvalue`, ` >`).
         if (this.format && this.format !== 'cat' && this.format !== 'json' && this.format !== 'kubelet-json') {
@@ -147,27 +159,41 @@ export class RecordParser {
       }
       if (STATUS_KEY.test(line)) {
         this.inStatusHeader = true; // a status paste without its `●` line
-        return undefined;
+        this.statusKubelet = true;
+        return this.statusLine(line, lineNo);
       }
     }
     const prefix = parsePrefix(line);
     if (prefix) return this.prefixed(prefix, line, lineNo, truncatedByUs);
+    const klog = isKlogStart(line);
+    if (!klog && depth < MAX_DEPTH) {
+      const pp = parsePartialPrefix(line);
+      if (pp) return this.prefixed({ format: 'cat', timeText: '', host: pp.host ?? host, process: pp.process, pid: pp.pid, message: pp.message, width: line.length - pp.message.length }, line, lineNo, truncatedByUs);
+      const u = undecorate(line);
+      if (u === 'drop') return undefined;
+      if (u) return this.parseText(u.line, lineNo, truncatedByUs, depth + 1, u.host ?? host);
+    }
     // no prefix: `-o cat`, a raw kubelet log file (klog lines), or kubelet JSON logging
     if (!this.format) this.format = 'cat';
-    const isSystemd = !isKlogStart(line) && SYSTEMD_ABOUT_KUBELET.test(line);
+    const isSystemd = !klog && SYSTEMD_ABOUT_KUBELET.test(line);
     if (!isSystemd && this.continues(line, undefined)) {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
     }
-    const rec: LogRecord = { source: this.ctx.source, line: lineNo, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
+    if (!klog && !isSystemd && this.mode === 0 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
+    const rec: LogRecord = { source: this.ctx.source, line: lineNo, host, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
+    if (host === undefined) delete rec.host;
     this.decorate(rec);
+    this.tail = { prefixed: false, width: this.raw.length, joined: 1, raw: this.raw };
     return this.remember(rec, truncatedByUs);
   }
 
-  private prefixed(prefix: NonNullable<ReturnType<typeof parsePrefix>>, line: string, lineNo: number, truncatedByUs: boolean): LogRecord | undefined {
-    if (!this.format || this.format === 'cat') this.format = prefix.format;
-    // journalctl prints `ident[pid]:` whenever the entry has a PID; rsyslog files often do not
-    else if (this.format === 'short' && prefix.pid === undefined && prefix.process !== 'kernel') this.format = 'syslog';
+  private prefixed(prefix: Prefix, line: string, lineNo: number, truncatedByUs: boolean): LogRecord | undefined {
+    if (prefix.format !== 'cat') {
+      if (!this.format || this.format === 'cat') this.format = prefix.format;
+      // journalctl prints `ident[pid]:` whenever the entry has a PID; rsyslog files often do not
+      else if (this.format === 'short' && prefix.pid === undefined && prefix.process !== 'kernel') this.format = 'syslog';
+    } else this.format ??= 'cat';
     this.width = prefix.width;
     let message = prefix.message;
     if (message.includes('#0')) message = message.replace(/#011/g, '\t').replace(/#012/g, '\n'); // rsyslog escapes TAB and LF
@@ -180,7 +206,7 @@ export class RecordParser {
     const rec: LogRecord = {
       source: this.ctx.source,
       line: lineNo,
-      timeText: prefix.timeText.charCodeAt(0) === 32 ? prefix.timeText.trimStart() : prefix.timeText,
+      timeText: prefix.timeText === '' ? undefined : prefix.timeText.charCodeAt(0) === 32 ? prefix.timeText.trimStart() : prefix.timeText,
       time: prefix.time ?? this.inferTime(prefix.month, prefix.day, prefix.clock),
       host: prefix.host,
       process: prefix.process,
@@ -189,8 +215,66 @@ export class RecordParser {
       fromKubelet: isKubelet,
       fromSystemd: isSystemd,
     };
+    if (rec.timeText === undefined) delete rec.timeText;
     this.decorate(rec);
+    this.tail = { prefixed: true, width: this.raw.length, joined: 1, raw: this.raw };
     return this.remember(rec, truncatedByUs);
+  }
+
+  /** What the wrap state machine needs of the last record besides the record itself. */
+  private tail = { prefixed: false, width: 0, joined: 1, raw: '' };
+  /** The last record's structured text ended inside a quoted value (set by decorate). */
+  private openQuote = false;
+  private rejoined?: { rec: LogRecord; raw: string };
+  /** The pasted `systemctl status` header is the kubelet unit's. */
+  private statusKubelet = false;
+
+  /** A hard-wrapped piece of the last record (wrap.ts decides): appended to its message. */
+  private rejoin(line: string, indented: boolean, lineNo: number): boolean {
+    const rec = this.last!;
+    const tail: WrapTail = {
+      message: rec.message,
+      prefixed: this.tail.prefixed,
+      klog: rec.level !== undefined,
+      unterminated: this.openQuote,
+      ellipsized: rec.message.charCodeAt(rec.message.length - 1) === 0x2026,
+      lastWidth: this.tail.width,
+      joined: this.tail.joined,
+    };
+    const d = decideWrap(tail, line, indented);
+    if (!d.join) return false;
+    const text = indented ? line.trimStart() : line;
+    rec.message = rec.message + d.separator + text;
+    rec.endLine = lineNo;
+    if (rec.message.charCodeAt(0) === 34 /* " */) {
+      const s = parseStructuredText(rec.message);
+      if (s) {
+        rec.fields = { ...rec.fields, ...s.fields };
+        this.openQuote = s.unterminated;
+        if (!s.unterminated && rec.truncated && rec.message.charCodeAt(rec.message.length - 1) !== 0x2026) delete rec.truncated;
+      }
+    } else this.openQuote = false;
+    this.tail = { prefixed: this.tail.prefixed, width: this.raw.length, joined: this.tail.joined + 1, raw: `${this.tail.raw}${d.separator}${text}` };
+    this.rejoined = { rec, raw: this.tail.raw };
+    return true;
+  }
+
+  /**
+   * The record the last parsed line was rejoined with (a hard wrap), once: its message now holds the
+   * wrapped text, and it is matched again (engine/scan-journal.ts); `raw` is its text as printed, rejoined.
+   */
+  takeRejoined(): { rec: LogRecord; raw: string } | undefined {
+    const r = this.rejoined;
+    this.rejoined = undefined;
+    return r;
+  }
+
+  /** A `systemctl status` header line: how the kubelet unit's process ended or runs is kept as a systemd record. */
+  private statusLine(line: string, lineNo: number): LogRecord | undefined {
+    if (!this.statusKubelet || !STATUS_TELLING.test(line)) return undefined;
+    const rec: LogRecord = { source: this.ctx.source, line: lineNo, process: 'systemd', message: line.trim(), fromKubelet: false, fromSystemd: true };
+    this.tail = { prefixed: false, width: 0, joined: MAX_DEPTH, raw: line };
+    return this.remember(rec, false);
   }
 
   /**
@@ -311,8 +395,16 @@ export class RecordParser {
         /* not JSON after all: treat as text */
       }
     }
+    this.openQuote = false;
     const k = parseKlog(msg);
-    if (k) {
+    const loose = k ? undefined : parseKlogLoose(msg);
+    if (loose) {
+      // a klog header of which only part survived (a hand-trimmed or cut paste)
+      rec.level = loose.level;
+      rec.caller = loose.caller;
+      msg = loose.rest;
+      if (!rec.process) rec.fromKubelet = true;
+    } else if (k) {
       rec.level = k.level;
       rec.caller = k.caller;
       msg = k.rest;
@@ -350,7 +442,10 @@ export class RecordParser {
       const s = parseStructuredText(msg);
       if (s) {
         rec.fields = rec.fields ? { ...rec.fields, ...s.fields } : s.fields;
-        if (s.unterminated) rec.truncated = true;
+        if (s.unterminated) {
+          rec.truncated = true;
+          this.openQuote = true;
+        }
         if (s.openBlock !== undefined) this.openedBlock = s.openBlock;
       }
     }
@@ -477,51 +572,6 @@ function isKlogStart(s: string): boolean {
   return d >= 48 && d <= 57 && parseKlog(s) !== undefined;
 }
 
-function logrusLevel(level: string | undefined): KlogLevel | undefined {
-  switch (level) {
-    case 'error':
-      return 'E';
-    case 'fatal':
-    case 'panic':
-      return 'F';
-    case 'warning':
-    case 'warn':
-      return 'W';
-    case 'info':
-    case 'debug':
-    case 'trace':
-      return 'I';
-    default:
-      return undefined;
-  }
-}
-
-/** logfmt: key=value key="quoted value". */
-export function parseLogfmt(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /([\w.\-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/gs;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    out[m[1]!] = m[2] !== undefined ? (m[2].includes('\\') ? m[2].replace(/\\(.)/gs, (_s, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch)) : m[2]) : m[3]!;
-  }
-  return out;
-}
-
-/** A journal field value: a string, an array of byte values, null, or an array of those. */
-function fieldText(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) {
-    if (v.length > 0 && typeof v[0] === 'number' && v.every((x) => typeof x === 'number')) return Buffer.from(v as number[]).toString('utf8');
-    for (const x of v) {
-      const t = fieldText(x);
-      if (t !== undefined) return t;
-    }
-  }
-  return undefined;
-}
-
 /** A `key=<` block value that ended (RecordParser.takeBlock). */
 export interface ClosedBlock {
   /** the record whose message opened the block (its endLine covers the block's lines) */
@@ -533,82 +583,3 @@ export interface ClosedBlock {
   lines: string[];
 }
 
-const BOOT = Symbol('bootId');
-type EntryRecord = LogRecord & { [BOOT]?: string };
-
-/** `__REALTIME_TIMESTAMP` (µs) → ISO text with microseconds. */
-function isoMicros(us: string): string {
-  const ms = Math.floor(Number(us) / 1000);
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 23)}${us.slice(-3)}Z`;
-}
-
-/** Build a record from a journal entry's fields (json or export format). */
-export function journalEntryToRecord(obj: Record<string, unknown>, source: string, lineNo: number): LogRecord {
-  const message = fieldText(obj.MESSAGE);
-  const process = fieldText(obj.SYSLOG_IDENTIFIER) ?? fieldText(obj._COMM);
-  const pidText = fieldText(obj._PID) ?? fieldText(obj.SYSLOG_PID);
-  const rt = fieldText(obj.__REALTIME_TIMESTAMP);
-  const valid = rt !== undefined && /^\d{4,}$/.test(rt);
-  const time = valid ? Math.floor(Number(rt) / 1000) : undefined;
-  const sysUnit = fieldText(obj._SYSTEMD_UNIT) ?? '';
-  const unit = fieldText(obj.UNIT) ?? fieldText(obj.USER_UNIT) ?? sysUnit;
-  const isKubelet = (process !== undefined && KUBELET_PROCESS.test(process)) || (process !== 'systemd' && KUBELET_UNIT.test(sysUnit));
-  const isSystemd =
-    !isKubelet && (process === 'systemd' || fieldText(obj._PID) === '1') && (KUBELET_UNIT.test(unit) || SYSTEMD_ABOUT_KUBELET.test(message ?? ''));
-  const rec: EntryRecord = {
-    source,
-    line: lineNo,
-    timeText: valid ? isoMicros(rt) : undefined,
-    time,
-    host: fieldText(obj._HOSTNAME),
-    process,
-    pid: pidText && /^\d+$/.test(pidText) ? Number(pidText) : undefined,
-    message: message ?? '',
-    fromKubelet: isKubelet,
-    fromSystemd: isSystemd,
-  };
-  // journalctl -o json prints null for a MESSAGE over 4096 bytes without --all
-  if (obj.MESSAGE === null || (Array.isArray(obj.MESSAGE) && obj.MESSAGE.length > 0 && message === undefined)) rec.truncated = true;
-  const boot = fieldText(obj._BOOT_ID);
-  if (boot !== undefined) rec[BOOT] = boot;
-  return rec;
-}
-
-/** kubelet `--logging-format=json`: ts (epoch ms float), caller, msg, v (info only), err, key/values. */
-export function kubeletJsonToRecord(obj: Record<string, unknown>, source: string, lineNo: number): LogRecord {
-  const msg = typeof obj.msg === 'string' ? obj.msg : String(obj.msg ?? '');
-  const err = obj.err === undefined ? undefined : typeof obj.err === 'string' ? obj.err : JSON.stringify(obj.err);
-  const fields: Record<string, string> = { msg };
-  if (err !== undefined) fields.err = err;
-  // Render like klog's structured text so one pattern serves both forms.
-  let message = JSON.stringify(msg);
-  if (err !== undefined) message += ` err=${JSON.stringify(err)}`;
-  for (const k in obj) {
-    if (k === 'ts' || k === 'caller' || k === 'msg' || k === 'v' || k === 'err' || k === 'logger' || k === 'level') continue;
-    const v = obj[k];
-    const s = typeof v === 'string' ? v : JSON.stringify(v);
-    fields[k] = s;
-    message += ` ${k}=${JSON.stringify(s)}`;
-  }
-  if (typeof obj.v === 'number') fields.v = String(obj.v);
-  let ts = typeof obj.ts === 'number' ? obj.ts : Number(obj.ts);
-  if (!Number.isFinite(ts) && typeof obj.ts === 'string') ts = Date.parse(obj.ts);
-  // errors have no `v`; zap's own level field (older component-base) may say so too
-  const lv = typeof obj.level === 'string' ? obj.level.toLowerCase() : undefined;
-  const level: KlogLevel =
-    err !== undefined || lv === 'error' ? 'E' : lv === 'fatal' || lv === 'panic' ? 'F' : lv === 'warn' || lv === 'warning' ? 'W' : obj.v === undefined && lv === undefined ? 'E' : 'I';
-  const caller = typeof obj.caller === 'string' ? obj.caller : undefined;
-  return {
-    source,
-    line: lineNo,
-    timeText: Number.isFinite(ts) ? new Date(ts).toISOString() : undefined,
-    time: Number.isFinite(ts) ? Math.floor(ts) : undefined,
-    level,
-    caller: caller ? caller.slice(caller.lastIndexOf('/') + 1) : undefined,
-    message,
-    fields,
-    fromKubelet: true,
-    fromSystemd: false,
-  };
-}

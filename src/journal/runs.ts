@@ -3,17 +3,29 @@
 // Also gathers journal facts (kubelet version, node name, registration, pod CIDR) as records pass.
 
 import type { JournalFacts } from '../evidence.js';
-import type { KubeletRun, LogRecord } from '../types.js';
+import { KUBELET_UNIT, KUBELET_UNIT_DESCRIPTION } from '../kubelet-identity.js';
+import type { KubeletRun, LogRecord, RunWords } from '../types.js';
 
 /** systemd starting the unit, in every wording (unit description varies by installer and wrapper). */
-const STARTED =
-  /^(?:Started|Starting) (?:.*kubelet|.*Kubernetes (?:Kubelet|Node Agent)|Lightweight Kubernetes|k0s|.*microk8s\.daemon-kubelite|(?:Atomic )?OpenShift Node|.*(?:kubelite|k3s(?:-agent)?|k0s\w*|rke2-\w+|origin-node|openshift-node)\.service)/i;
+const STARTED = new RegExp(String.raw`^(?:Started|Starting) (?:${KUBELET_UNIT_DESCRIPTION}|.*${KUBELET_UNIT.source})`, 'i');
 /** `Main process exited, code=exited, status=1/FAILURE` (systemd ≥ 219 capitalises `Main`; older ones do not). */
 const EXITED = /main process exited, code=(\w+), status=(\S+?)\.?$/i;
 const FAILED_RESULT = /\.service: Failed with result '([\w-]+)'/;
 /** `Scheduled restart job, restart counter is at 5.` (systemd ≥ 236); older: `holdoff time over, scheduling restart.` */
 const RESTART = /restart counter is at (\d+)/;
 const HOLDOFF = /holdoff time over, scheduling restart|Service (?:RestartSec=\S+ )?hold-?off time over, scheduling restart/i;
+/** `systemctl status`: `Main PID: 9982 (code=exited, status=255)`, `Active: activating (auto-restart) (Result: exit-code)`. */
+const STATUS_EXIT = /^Main PID: (\d+) \(code=(\w+), status=([^)]+)\)/;
+const STATUS_DOWN = /^Active: (?:failed|activating \(auto-restart\)|inactive \(dead\))/;
+/** systemd (>= 243) and the kernel on the OOM killer. */
+const OOM_SYSTEMD = /killed by the OOM killer|Failed with result 'oom-kill'/;
+const OOM_KERNEL = /(?:Out of memory|Memory cgroup out of memory): Kill(?:ed)? process (\d+) \(([^)]*)\)|oom-kill:.*task=([^,]+),pid=(\d+)/;
+/**
+ * What a dying kubelet prints last: klog.Fatal (F), v1.2x's `"command failed" err=`, `failed to run Kubelet:`,
+ * cobra's / main's `Error: …` / `error: …` on stderr (no klog header), a Go panic.
+ */
+export const WORDS = /^"command failed"|failed to run Kubelet: |^"Failed to run kubelet"|^(?:panic|fatal error): /i;
+const STDERR_ERROR = /^(?:Error|error): \S/;
 const CLOSED = /^Stopped |^Stopping |: Deactivated successfully|: Consumed |: Succeeded\.|^Failed to start |: Start request repeated too quickly|: Killing process \d+ \(kubelet\)|: Unit entered failed state|entered failed state|\.service failed\.$/;
 
 const VERSION =
@@ -41,6 +53,16 @@ export interface TrackerState {
   lastMs: (number | undefined)[];
   /** facts.registered was assigned other than by the continued run's start. */
   registeredTouched: boolean;
+  order?: OrderState;
+}
+
+/** Time order of the records seen: steps forward and back, and the last time (detects `journalctl -r`). */
+interface OrderState {
+  forward: number;
+  back: number;
+  lastMs?: number;
+  /** The first record's time, and whether no timed record was seen yet (merging a continued tracker). */
+  firstMs?: number;
 }
 
 export class RunTracker {
@@ -58,6 +80,9 @@ export class RunTracker {
   private continuing = false;
   private readonly factCache = new Map<string, MessageFacts>();
   private registeredTouched = false;
+  private order: OrderState = { forward: 0, back: 0 };
+  /** systemd's exit lines seen before any run (a `systemctl status` paste, a reversed journal's first lines). */
+  private orphanExit?: KubeletRun['exit'];
 
   /**
    * Parallel scans: the first kubelet record this tracker sees continues the last run of the tracker that
@@ -85,6 +110,7 @@ export class RunTracker {
       lastFatal: this.lastFatal,
       lastMs: this.lastMs,
       registeredTouched: this.registeredTouched,
+      order: this.order,
     };
   }
 
@@ -98,6 +124,7 @@ export class RunTracker {
     this.lastFatal = s.lastFatal;
     this.lastMs = [...s.lastMs];
     this.registeredTouched = s.registeredTouched;
+    if (s.order) this.order = { ...s.order };
   }
 
   /** Whether the next kubelet record of `pid` from `source` simply continues the current run (parallel scans). */
@@ -123,6 +150,9 @@ export class RunTracker {
       if (w0.kubeletVersion !== undefined) c.kubeletVersion = w0.kubeletVersion;
       if (w0.exit !== undefined) c.exit = w0.exit;
       if (w0.restartCounter !== undefined) c.restartCounter = w0.restartCounter;
+      if (w0.lastWords !== undefined) c.lastWords = w0.lastWords;
+      if (w0.firstWords !== undefined) c.firstWords ??= w0.firstWords;
+      if (w0.oom !== undefined) c.oom = w0.oom;
       if (w0.exitCause !== undefined) {
         if (w0.exitCause !== INHERITED_FATAL) c.exitCause = w0.exitCause;
         else if (this.lastFatal !== undefined) c.exitCause = this.lastFatal;
@@ -141,6 +171,17 @@ export class RunTracker {
     if (w.facts.nodeName !== undefined) f.nodeName = w.facts.nodeName;
     if (w.facts.podCIDRSeen !== undefined) f.podCIDRSeen = w.facts.podCIDRSeen;
     if (w.registeredTouched) this.setRegistered(w.facts.registered);
+    if (w.order) {
+      const o = this.order;
+      if (o.lastMs !== undefined && w.order.firstMs !== undefined) {
+        if (w.order.firstMs > o.lastMs) o.forward++;
+        else if (w.order.firstMs < o.lastMs) o.back++;
+      }
+      o.forward += w.order.forward;
+      o.back += w.order.back;
+      o.firstMs ??= w.order.firstMs;
+      if (w.order.lastMs !== undefined) o.lastMs = w.order.lastMs;
+    }
     this.current = w.current === undefined ? c : this.runs[w.current + off];
     this.closed = w.closed;
     this.hardClosed = w.hardClosed;
@@ -162,8 +203,12 @@ export class RunTracker {
   /** Observe a record; returns the index of the run it belongs to. */
   observe(rec: LogRecord): number {
     if (rec.host && this.facts.hostnames.length < 8 && !this.facts.hostnames.includes(rec.host)) this.facts.hostnames.push(rec.host);
+    if (rec.time !== undefined) this.step(rec.time);
     if (rec.fromSystemd) return this.systemd(rec);
-    if (!rec.fromKubelet) return this.current?.index ?? 0;
+    if (!rec.fromKubelet) {
+      if (rec.process === 'kernel') this.kernel(rec);
+      return this.current?.index ?? 0;
+    }
     const cur = this.current;
     if (!cur || this.needsNewRun(cur, rec)) this.start(rec);
     const run = this.current!;
@@ -175,7 +220,55 @@ export class RunTracker {
     run.records++;
     const msg = rec.message;
     if (msg.length < 600) this.facts_(run, msg);
+    if (rec.level === 'F' || rec.level === 'E' || rec.level === undefined) this.words(run, rec);
     return run.index;
+  }
+
+  /** Time order: a journal printed newest first (`journalctl -r`) steps back far more often than forward. */
+  private step(ms: number): void {
+    const o = this.order;
+    o.firstMs ??= ms;
+    if (o.lastMs !== undefined) {
+      if (ms > o.lastMs) o.forward++;
+      else if (ms < o.lastMs) o.back++;
+    }
+    o.lastMs = ms;
+  }
+
+  /** Whether the records came newest first. */
+  get reversed(): boolean {
+    return this.order.back >= 2 && this.order.back > this.order.forward * 2;
+  }
+
+  /** A line the kubelet prints as it dies (see WORDS): the run's first and last such line. */
+  private words(run: KubeletRun, rec: LogRecord): void {
+    const how = wordsOf(rec);
+    if (!how) return;
+    const w: RunWords = { source: rec.source, line: rec.line, text: rec.message.length > 600 ? `${rec.message.slice(0, 600)}…` : rec.message, how };
+    if (rec.endLine !== undefined) w.endLine = rec.endLine;
+    if (rec.timeText !== undefined) w.time = rec.timeText;
+    run.lastWords = w;
+    run.firstWords ??= w;
+  }
+
+  /** A record was rejoined with a hard-wrapped line (journal/wrap.ts): its words are read again. */
+  rejoined(rec: LogRecord): void {
+    const run = this.current;
+    if (!run || !rec.fromKubelet) return;
+    if (run.lastWords?.line === rec.line && run.lastWords.source === rec.source) run.lastWords = undefined;
+    if (run.firstWords?.line === rec.line && run.firstWords.source === rec.source) run.firstWords = undefined;
+    if (rec.level === 'F' || rec.level === 'E' || rec.level === undefined) this.words(run, rec);
+  }
+
+  /** The kernel's OOM killer naming a kubelet process. */
+  private kernel(rec: LogRecord): void {
+    const m = OOM_KERNEL.exec(rec.message);
+    if (!m) return;
+    const comm = m[2] ?? m[3] ?? '';
+    const pid = Number(m[1] ?? m[4]);
+    if (!KUBELET_COMM.test(comm)) return;
+    const run = [...this.runs].reverse().find((r) => r.pid === pid) ?? this.current;
+    if (run) run.oom = { line: rec.line, text: rec.message };
   }
 
   private needsNewRun(cur: KubeletRun, rec: LogRecord): boolean {
@@ -269,9 +362,32 @@ export class RunTracker {
       }
       return this.current!.index;
     }
+    const st = STATUS_EXIT.exec(msg);
+    const ex = st ? null : EXITED.exec(msg);
+    const fr0 = st || ex ? null : FAILED_RESULT.exec(msg);
+    // an exit with no run before it (a `systemctl status` paste, a reversed journal): a run of its own,
+    // without kubelet lines, holds it
+    if (!this.current && (st || ex || fr0)) {
+      this.start(undefined, true);
+      const r = this.current!;
+      r.source = rec.source;
+      r.startLine = rec.line;
+      r.endLine = rec.line;
+    }
     const run = this.current;
     if (!run) return 0;
-    const ex = EXITED.exec(msg);
+    if (OOM_SYSTEMD.test(msg)) run.oom ??= { line: rec.line, text: msg };
+    if (st) {
+      // the status header describes the unit's latest process: the last run, as systemd saw it
+      run.exit ??= { code: st[2]!, status: st[3]!, line: rec.line, text: msg };
+      run.pid ??= Number(st[1]);
+      this.closed = true;
+      return run.index;
+    }
+    if (STATUS_DOWN.test(msg)) {
+      this.closed = true;
+      return run.index;
+    }
     if (ex) {
       run.exit = { code: ex[1]!, status: ex[2]!, line: rec.line, text: msg };
       if (this.lastFatal && !/^0\b|^0\//.test(ex[2]!)) run.exitCause = this.lastFatal;
@@ -320,9 +436,49 @@ export class RunTracker {
       }
       if (best >= 0) return best;
     }
+    // newest first: the first run in the input is the latest
+    if (this.reversed) for (let i = 0; i < this.runs.length; i++) if (this.runs[i]!.records > 0) return i;
     for (let i = this.runs.length - 1; i >= 0; i--) if (this.runs[i]!.records > 0) return i;
     return Math.max(0, this.runs.length - 1);
   }
+
+  /**
+   * The runs as they happened. A journal printed newest first put each run's systemd exit line above its
+   * kubelet lines, where it closed the run printed before it (the later one): in this view the exits move to
+   * the run they follow in time, and a run's last words are its first in the input. (A view: follow mode
+   * reads on.)
+   */
+  view(): KubeletRun[] {
+    if (!this.reversed) return this.runs;
+    const runs = this.runs;
+    return runs.map((r, i) => {
+      const before = runs[i - 1];
+      const v: KubeletRun = { ...r };
+      delete v.exit;
+      delete v.restartCounter;
+      // the fatal signature seen before the exit line was the previous run's: not this one's cause
+      delete v.exitCause;
+      if (before?.exit) v.exit = before.exit;
+      if (before?.restartCounter !== undefined) v.restartCounter = before.restartCounter;
+      if (r.firstWords) v.lastWords = r.firstWords;
+      return v;
+    });
+  }
+}
+
+/** Process names the kernel's OOM killer reports for a kubelet (comm, at most 15 characters). */
+const KUBELET_COMM = /kubelet|kubenswrapper|hyperkube|^k3s|^k0s|kubelite|edgecore|^rke2/;
+
+/** How a kubelet record says the kubelet is dying, if it does. */
+export function wordsOf(rec: LogRecord): RunWords['how'] | undefined {
+  const msg = rec.message;
+  if (rec.level === 'F') return 'fatal';
+  const c = msg.charCodeAt(0);
+  if (rec.level === undefined && (c === 69 || c === 101) && STDERR_ERROR.test(msg)) return 'error';
+  const m = WORDS.exec(msg);
+  if (!m) return undefined;
+  const w = m[0].toLowerCase();
+  return w.includes('command failed') ? 'command-failed' : w.startsWith('panic') || w.startsWith('fatal') ? 'panic' : 'run-failed';
 }
 
 /**
@@ -375,3 +531,10 @@ function factsOf(msg: string): MessageFacts {
   }
   return out;
 }
+
+/**
+ * The patterns whose facts the tracker gathers. The fast scan examines every line holding one of their
+ * required literals (engine/needles.ts derives its markers from these very regexes: a wording added here
+ * is never skipped).
+ */
+export const FACT_PATTERNS: readonly RegExp[] = [VERSION, REGISTER, REGISTERED, POD_CIDR];

@@ -1,0 +1,66 @@
+// The continuation state machine for hard-wrapped text: one journal line broken into two or three by a
+// terminal, a mail client or a person re-flowing a paste — the wrap may fall mid-word. Decides what a line
+// without a prefix or klog header of its own is to the record before it: the rest of that record's text
+// (rejoined before matching), an attached continuation line (journalctl's indented lines of a multi-line
+// message, stack frames), or a record of its own. Kept apart from the decoders (prefix.ts, decorations.ts):
+// it only looks at the shape of the two lines.
+
+/** The last record as the state machine sees it. */
+export interface WrapTail {
+  /** The record's message (klog header removed), as rejoined so far. */
+  message: string;
+  /** The record's first line had a journal prefix (a `-o short*` journal, a syslog file). */
+  prefixed: boolean;
+  /** The record has a klog header (full or cut down). */
+  klog: boolean;
+  /** The record's structured text ended inside a quoted value. */
+  unterminated: boolean;
+  /** The record was cut by journalctl/systemctl (`…`): nothing follows it. */
+  ellipsized: boolean;
+  /** Characters of the last physical line of the record as printed. */
+  lastWidth: number;
+  /** Physical lines joined into it so far. */
+  joined: number;
+}
+
+export type WrapDecision = { join: true; separator: string } | { join: false };
+
+/** A terminal or a paste box that hard-wraps lines wraps them at about this width or wider. */
+const WRAP_WIDTH = 78;
+/** A record is rejoined from at most this many physical lines. */
+const MAX_JOINED = 4;
+/** Lines that begin a message of their own in a raw kubelet log (stderr text besides klog lines). */
+const OWN_LINE = /^(?:(?:Flag|Error|Usage|Flags|Global Flags|Examples|Available Commands|Warning|W\d{4}|I\d{4}|E\d{4}|F\d{4}|goroutine|panic|fatal error)\b|-{1,2}[\w-]|[A-Z][a-z]+ [a-z]+ )/;
+
+/** Open brackets or quotes left at the end of a message (printf-era text wrapped inside `[…]` or `(…)`). */
+function open(message: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charCodeAt(i);
+    if (c === 91 || c === 40 || c === 123) depth++;
+    else if ((c === 93 || c === 41 || c === 125) && depth > 0) depth--;
+  }
+  return depth > 0;
+}
+
+/**
+ * What `line` (no journal prefix, no klog header, not a stack line; `indented` when it began with
+ * whitespace) is to `tail`, the record before it.
+ */
+export function decideWrap(tail: WrapTail | undefined, line: string, indented: boolean): WrapDecision {
+  if (!tail || tail.ellipsized || tail.joined >= MAX_JOINED) return { join: false };
+  const text = indented ? line.trimStart() : line;
+  if (!text || text === '>' || /^[-=_*#~`]+$/.test(text)) return { join: false };
+  const msg = tail.message;
+  const fullWidth = tail.lastWidth >= WRAP_WIDTH;
+  const lastChar = msg.charCodeAt(msg.length - 1);
+  // a wrap at the terminal width keeps every character: join as printed; a re-flowed paste drops the space
+  const separator = lastChar === 32 || (!indented && fullWidth) ? '' : ' ';
+  const unfinished = tail.unterminated || open(msg);
+  if (unfinished) return { join: true, separator };
+  if (indented) return { join: false }; // journalctl's continuation lines of a multi-line message
+  if (tail.prefixed) return { join: true, separator };
+  // a bare kubelet log: stderr lines stand alone; a line wrapped at the terminal width continues
+  if (tail.klog && fullWidth && !OWN_LINE.test(text)) return { join: true, separator };
+  return { join: false };
+}
