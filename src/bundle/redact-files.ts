@@ -8,13 +8,15 @@
 // - other tokens and passwords become `REDACTED`.
 // Every redaction is named (what, and on which line) for the bundle's manifest.
 //
-// The text patterns at the bottom (bootstrap tokens, bearer headers, token/password fields) overlap
-// with src/redact.ts's report-text redaction; at merge they belong in one place (see the report).
+// The structural parts are here (key blocks kept as their public part, client-key-data, secret fields and
+// bootstrap tokens replaced by stand-ins the file's parsers still accept); every other credential a line can
+// carry (bearer headers, credential flags, URL user info and query tokens) is masked by src/redact.ts, the
+// one function that decides what a secret looks like in text.
 
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { REDACTED_KEY_LABEL } from '../collectors/cert-info.js';
+import { BOOTSTRAP_SECRET_STAND_IN, redact } from '../redact.js';
 export const REDACTED = 'REDACTED';
-const BOOTSTRAP_SECRET_STAND_IN = 'redactedredacted'; // 16 characters of [a-z0-9], as the format wants
 
 export interface Redaction {
   /** What was removed: "private key", "client-key-data", "token", "password", "bootstrap token secret". */
@@ -65,8 +67,6 @@ function redactKeyData(b64: string, redactions: Redaction[], line: number): stri
 const SECRET_FIELD = /^(\s*-?\s*"?(?:[\w-]*[-_])?(token|password|passwd|secret)"?\s*[:=]\s*)("?)([^"\s#][^"\n]*?)\3(,?\s*(?:#.*)?)$/gim;
 const KEY_DATA_FIELD = /^(\s*"?client-key-data"?\s*:\s*)("?)([A-Za-z0-9+/=\s]+?)\2\s*$/gm;
 const BOOTSTRAP_TOKEN = /\b([a-z0-9]{6})\.([a-z0-9]{16})\b/g;
-const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
-const FLAG_SECRET = /(--(?:[\w-]*-)?(?:token|password|secret)(?:=|\s+))([^\s"']+)/gi;
 
 /** Redact the secrets of one text (a kubeconfig, a config or env file, a command line, a journal). */
 export function redactText(text: string): { text: string; redactions: Redaction[] } {
@@ -79,22 +79,21 @@ export function redactText(text: string): { text: string; redactions: Redaction[
     redactions.push({ what: boot ? 'bootstrap token secret' : key.toLowerCase().startsWith('pass') ? 'password' : key.toLowerCase(), line: lineAt(t, offset) });
     return `${pre}${q}${boot ? `${boot[1]}.${BOOTSTRAP_SECRET_STAND_IN}` : REDACTED}${q}${post}`;
   });
-  t = t.replace(FLAG_SECRET, (m, pre: string, val: string, offset: number) => {
-    if (val === REDACTED || /\.redactedredacted$/.test(val)) return m;
-    redactions.push({ what: 'command-line secret', line: lineAt(t, offset) });
-    const boot = /^([a-z0-9]{6})\.[a-z0-9]{16}$/.exec(val);
-    return `${pre}${boot ? `${boot[1]}.${BOOTSTRAP_SECRET_STAND_IN}` : REDACTED}`;
-  });
-  t = t.replace(BEARER, (_m, pre: string, offset: number) => {
-    redactions.push({ what: 'bearer token', line: lineAt(t, offset) });
-    return `${pre}${REDACTED}`;
-  });
   t = t.replace(BOOTSTRAP_TOKEN, (m, id: string, secret: string, offset: number) => {
     if (secret === BOOTSTRAP_SECRET_STAND_IN) return m;
     redactions.push({ what: 'bootstrap token secret', line: lineAt(t, offset) });
     return `${id}.${BOOTSTRAP_SECRET_STAND_IN}`;
   });
-  return { text: t, redactions };
+  // whatever else a line carries (bearer headers, credential flags, URL credentials): the report's redaction
+  const lines = t.split('\n');
+  const already = new Set(redactions.map((r) => r.line));
+  for (let i = 0; i < lines.length; i++) {
+    const masked = redact(lines[i]!);
+    if (masked === lines[i]) continue;
+    lines[i] = masked;
+    if (!already.has(i + 1)) redactions.push({ what: 'credential', line: i + 1 });
+  }
+  return { text: lines.join('\n'), redactions };
 }
 
 /**
