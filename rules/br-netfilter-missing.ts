@@ -1,8 +1,7 @@
 // kubeadm preflight [ERROR FileContent--proc-sys-net-bridge-bridge-nf-call-iptables]: "… does not
 // exist": the br_netfilter module is not loaded, so bridged traffic never reaches iptables.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'br-netfilter-missing',

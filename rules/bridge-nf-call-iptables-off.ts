@@ -1,7 +1,7 @@
 // kubeadm preflight [ERROR FileContent--proc-sys-net-bridge-bridge-nf-call-iptables]: the sysctl
 // exists (br_netfilter loaded) but is 0, so bridged pod traffic bypasses iptables (Services break).
 
-import { defineRule } from '../src/rules/model.js';
+import { defineRule } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'bridge-nf-call-iptables-off',

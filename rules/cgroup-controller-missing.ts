@@ -3,7 +3,7 @@
 // controller disabled, LXC containers and minimal images mount only some hierarchies. `mountpoint for X not
 // found` from a kubelet older than v1.19, or on a host known to be v2, is left to cgroup-v2-unsupported.
 
-import { defineRule, parseVersion } from '../src/rules/model.js';
+import { defineRule, parseVersion } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-controller-missing',

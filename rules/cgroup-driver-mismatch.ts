@@ -2,9 +2,7 @@
 // cgroup_manager, Docker native.cgroupdriver). dockershim refused to start on it; with remote
 // runtimes pods fail to start (runc: `expected cgroupsPath to be of format "slice:prefix:name"`).
 
-import { defineRule } from '../src/rules/model.js';
-import { parseVersion } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, parseVersion, type Citation, type DefinedRule } from '../src/rules/kit.js';
 
 // The mismatch's only visible symptom on containerd/cgroup v2 nodes: the runtime's cgroups and the kubelet's
 // disagree, the kubelet sees the control-plane sandboxes as changed and kills and re-creates them every few minutes
@@ -30,7 +28,7 @@ const LOOP_PATTERNS = [LOOP_DIED, LOOP_SANDBOX, LOOP_FINISHED, LOOP_EXPLAINED];
 /** Control-plane ContainerDied events (a kill is two: the container and its sandbox) before the loop is named. */
 const LOOP_MIN_DIED = 2;
 
-const rule = defineRule({
+const rule: DefinedRule = defineRule({
   id: 'cgroup-driver-mismatch',
   title: "The kubelet's cgroup driver differs from the container runtime's",
   severity: 'error',

@@ -3,8 +3,7 @@
 // (`failed to run Kubelet: failed to get the kubelet's cgroup: …`); newer ones warn and lose the
 // kubelet's system-container metrics. Node: proc/<kubelet pid>/cgroup, cpu line ≠ memory line.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation, Severity } from '../src/types.js';
+import { defineRule, type Citation, type Severity } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-hierarchy-not-unified',

@@ -3,8 +3,7 @@
 // the "missing paths" debug line) and from node state alone (enforceNodeAllocatable lists the
 // reservation and the cgroup directory is absent in some hierarchy now), citing both when both exist.
 
-import { defineRule, type RuleOutcome } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation, type RuleOutcome } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-missing-paths',

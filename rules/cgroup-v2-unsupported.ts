@@ -3,8 +3,7 @@
 // `mountpoint for cpu not found`. The same words on a v1.19+ kubelet, or on a host known to be v1, are a
 // controller that is not mounted: cgroup-controller-missing reports those.
 
-import { defineRule, parseVersion } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, parseVersion, type Citation } from '../src/rules/kit.js';
 
 /** Kubelets below this minor do not know the unified hierarchy (validateSystemRequirements learnt it in v1.19). */
 const FIRST_V2_MINOR = 19;

@@ -3,8 +3,7 @@
 // only: the journal line (`unable to load client CA file …`) belongs to kubelet-dependencies-failed,
 // which this rule explains when both fire.
 
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-ca-file-invalid',

@@ -1,8 +1,7 @@
 // The kubelet's client certificate has expired (or expires within 30 days): from the certificate in
 // its kubeconfig measured against ctx.now, and from the kubelet's own complaint in the journal.
 
-import { certCitation, daysLeft } from '../src/collectors/cert-info.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { certCitation, daysLeft, defineRule, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-cert-expired',

@@ -2,8 +2,7 @@
 // typically a node that kept its credentials across a cluster rebuild (every kubeadm CA is named
 // "kubernetes", so the names match while the keys do not).
 
-import { certCitation } from '../src/collectors/cert-info.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { certCitation, defineRule, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-cert-untrusted',

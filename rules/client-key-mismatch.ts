@@ -1,9 +1,7 @@
 // The private key does not belong to the certificate next to it: for the kubelet's client credential
 // (kubeconfig) or its serving certificate. The kubelet cannot complete a TLS handshake with such a pair.
 
-import { certCitation } from '../src/collectors/cert-info.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { certCitation, defineRule, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-key-mismatch',

@@ -2,8 +2,7 @@
 // missing cniVersion / type / name / plugins. containerd stops at the first broken file; dockershim
 // and CRI-O skip it and use the next valid one.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation, Severity } from '../src/types.js';
+import { defineRule, type Citation, type Severity } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cni-config-invalid',

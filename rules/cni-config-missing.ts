@@ -2,8 +2,7 @@
 // (NetworkReady=false reason:NetworkPluginNotReady). Node: the conf dir in use is missing or has no
 // .conf/.conflist/.json file.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 /** Rough milliseconds of a printed journal time (enough to compare two times a minute apart). */
 function approxMs(text: string | undefined): number | undefined {

@@ -1,8 +1,7 @@
 // The CNI config names a plugin (`type`) with no executable in the runtime's bin dir(s): pod
 // sandboxes fail with `failed to find plugin "x" in path [...]`.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cni-plugin-binary-missing',

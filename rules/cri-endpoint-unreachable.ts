@@ -2,8 +2,7 @@
 // connections, the runtime has no CRI plugin (containerd `disabled_plugins = ["cri"]`), or speaks
 // no CRI v1. Node: the configured endpoint's socket is absent, or containerd's CRI is disabled.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cri-endpoint-unreachable',

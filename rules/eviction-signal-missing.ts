@@ -3,7 +3,7 @@
 // or the CRI stats provider reports no such filesystem), so the threshold is never enforced as meant; a signal the
 // kubelet does not know at all stops it at start-up.
 
-import { defineRule } from '../src/rules/model.js';
+import { defineRule } from '../src/rules/kit.js';
 
 /** The warning repeats every monitoring period (10 s); a cycle or two right after start-up is normal. */
 const MIN_REPEATS = 3;

@@ -1,7 +1,7 @@
 // kubeadm preflight [ERROR FileContent--proc-sys-net-ipv4-ip_forward]: IPv4 forwarding is off, so
 // the node does not route pod traffic.
 
-import { defineRule } from '../src/rules/model.js';
+import { defineRule } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'ip-forward-off',

@@ -4,8 +4,7 @@
 // is computed by the engine (src/engine/exit.ts); the engine folds it under a rule that explains the exit
 // (src/engine/diagnose.ts), where it is informational.
 
-import { latestRunEnding } from '../src/engine/exit.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, latestRunEnding, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'kubelet-exit-unexplained',

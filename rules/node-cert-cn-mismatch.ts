@@ -3,10 +3,7 @@
 // k8s-master running with k8s-node1's kubeconfig). Fires from the certificate, from the journal's
 // `node "X" is not allowed to modify node "Y"`, or both.
 
-import { certCitation } from '../src/collectors/cert-info.js';
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { certCitation, defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'node-cert-cn-mismatch',

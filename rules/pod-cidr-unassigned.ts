@@ -1,9 +1,7 @@
 // F4: the Node has no spec.podCIDR while the CNI (flannel, kubenet, host-local with usePodCidr) needs one.
 // kube-controller-manager assigns it only with --allocate-node-cidrs=true --cluster-cidr=...
 
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'pod-cidr-unassigned',

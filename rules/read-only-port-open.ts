@@ -1,5 +1,4 @@
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'read-only-port-open',

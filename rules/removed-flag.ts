@@ -3,10 +3,7 @@
 // the kubelet's own `unknown flag: --X` in the journal. Flags cut off by a broken unit (a missing `\`)
 // are latent: they break the kubelet as soon as the unit is repaired.
 
-import { REMOVED_BY_NAME } from '../src/collectors/kubelet-flags.js';
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, parseVersion, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, parseVersion, REMOVED_BY_NAME, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 const ge = (v: [number, number, number], minor: string) => {
   const r = parseVersion(minor)!;

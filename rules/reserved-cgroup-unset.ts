@@ -2,9 +2,7 @@
 // (kubeReservedCgroup/systemReservedCgroup) is not set: the kubelet's validation rejects it. When both
 // are unset the kubelet's one aggregated error names both, and so does the finding.
 
-import { defineRule } from '../src/rules/model.js';
-import type { RuleHits } from '../src/engine/hits.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation, type RuleHits } from '../src/rules/kit.js';
 
 type Field = 'kubeReservedCgroup' | 'systemReservedCgroup';
 const KEY: Record<Field, string> = { systemReservedCgroup: 'system-reserved', kubeReservedCgroup: 'kube-reserved' };

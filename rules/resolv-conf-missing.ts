@@ -2,8 +2,7 @@
 // systemd-resolved hosts uses /run/systemd/resolve/resolv.conf) does not exist, so every pod sandbox
 // creation fails (`Failed to generate sandbox config for pod …: open …: no such file or directory`).
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'resolv-conf-missing',

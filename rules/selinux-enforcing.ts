@@ -1,8 +1,7 @@
 // SELinux is enforcing: kubeadm's install guide sets it permissive, since containers (and many
 // CNI/storage add-ons) need host file access that a default policy may deny.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'selinux-enforcing',

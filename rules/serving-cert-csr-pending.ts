@@ -1,9 +1,7 @@
 // F9.3: serverTLSBootstrap makes the kubelet request a kubernetes.io/kubelet-serving certificate that
 // kube-controller-manager never approves by itself; until someone does, :10250 has no certificate.
 
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'serving-cert-csr-pending',

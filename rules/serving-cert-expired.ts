@@ -3,10 +3,7 @@
 // kubelet.crt in the cert dir, measured against ctx.now. The kubelet never logs this itself; its clients do
 // (the kubelet only sees their TLS alert: serving-cert-rejected).
 
-import { certCitation, daysLeft } from '../src/collectors/cert-info.js';
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { certCitation, daysLeft, defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'serving-cert-expired',

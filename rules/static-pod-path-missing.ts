@@ -2,8 +2,7 @@
 // on a kubeadm control-plane node that means the API server, etcd, scheduler and controller-manager
 // never start.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'static-pod-path-missing',

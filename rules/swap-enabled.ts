@@ -2,8 +2,7 @@
 // kubelet's own refusal; node: active devices in /proc/swaps (SwapTotal in /proc/meminfo) while
 // failSwapOn is not false.
 
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'swap-enabled',

@@ -3,9 +3,7 @@
 // "unable to set memory limit to … (current usage: …)". Node: the reserved slice's current memory
 // usage is above the configured systemReserved/kubeReserved memory.
 
-import { formatBytes } from '../src/collectors/cgroup-parse.js';
-import { defineRule } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, formatBytes, type Citation } from '../src/rules/kit.js';
 
 const bytes = (s: string | undefined) => (s && /^\d+$/.test(s) ? `${s} bytes (${formatBytes(Number(s))})` : undefined);
 

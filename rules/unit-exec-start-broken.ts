@@ -2,8 +2,7 @@
 // there and reads the rest as bogus directives (`Unknown key '--allow-privileged' in section [Service]`),
 // so every flag after the break is silently dropped.
 
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'unit-exec-start-broken',

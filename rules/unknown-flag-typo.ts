@@ -2,9 +2,7 @@
 // parsing on every start. The kubelet's flags per release (src/collectors/kubelet-flag-history.ts, generated
 // from the release sources) name the flag meant; flags that existed and were removed are removed-flag's.
 
-import { KUBELET_FLAG_HISTORY } from '../src/collectors/kubelet-flag-history.js';
-import { REMOVED_BY_NAME } from '../src/collectors/kubelet-flags.js';
-import { defineRule, parseVersion, type CheckResult } from '../src/rules/model.js';
+import { defineRule, KUBELET_FLAG_HISTORY, parseVersion, REMOVED_BY_NAME, type CheckResult } from '../src/rules/kit.js';
 
 /** Optimal string alignment distance (adjacent transpositions count as one edit). */
 function editDistance(a: string, b: string): number {

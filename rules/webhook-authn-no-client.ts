@@ -1,9 +1,7 @@
 // F5: webhook authentication/authorization is on (kubeadm configs and the v1beta1 defaults turn it on)
 // but the kubelet has no API client: neither --kubeconfig nor --bootstrap-kubeconfig (it runs "standalone").
 
-import { settingCitation } from '../src/collectors/kubelet-config.js';
-import { defineRule, type CheckResult } from '../src/rules/model.js';
-import type { Citation } from '../src/types.js';
+import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'webhook-authn-no-client',

@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Chalk } from 'chalk';
 import { renderCheck, runCheck } from './check.js';
+import { checkJournalPath, checkRootPath } from './input-check.js';
+import { redact } from './redact.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
 import type { Rule } from './rules/model.js';
@@ -46,8 +48,8 @@ function parseNow(v: string): Date {
   return d;
 }
 
-async function rulesOrExit(dirs: string[] | undefined): Promise<Rule[]> {
-  const { rules, errors } = await loadRules(dirs ?? []);
+async function rulesOrExit(dirs: string[] | undefined, codeDirs?: string[], root?: string): Promise<Rule[]> {
+  const { rules, errors } = await loadRules(dirs ?? [], { codeDirs, root });
   for (const e of errors) process.stderr.write(`kubelet-doctor: rule not loaded: ${e}\n`);
   return rules;
 }
@@ -71,7 +73,8 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
     .option('-o, --output <file>', 'also write the chosen format to FILE (the terminal keeps the human view)')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a current finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
-    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .option('--rules <dir>', 'extra YAML rule directory (repeatable; code files there are not loaded)', collect)
+    .option('--code-rules <dir>', 'extra code rule directory (.js/.mjs, repeatable): its code runs with your privileges', collect)
     .option('--ignore <ids>', 'rule ids to silence, comma separated (repeatable)', csv)
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (default: the kubelet\'s own)')
     .option('--node <file>', 'a saved Node object (kubectl get node NAME -o yaml|json)')
@@ -84,7 +87,9 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('--follow', 'keep reading as the journal grows (a pipe from journalctl -f, a --journal file, or journalctl -f run here); show findings as they appear')
     .action(async (opts) => {
-      const rules = await rulesOrExit(opts.rules);
+      for (const j of (opts.journal ?? []) as string[]) checkJournalPath(j);
+      if (opts.root !== undefined) checkRootPath(opts.root);
+      const rules = await rulesOrExit(opts.rules, opts.codeRules, opts.root);
       const scanOpts: ScanOptions = {
         rules,
         journals: opts.journal,
@@ -152,11 +157,12 @@ export function buildProgram(): Command {
     .command('check')
     .description('run fixtures (folders with fixture.yaml) and compare findings with their expectations; exit 1 on any difference')
     .argument('[dirs...]', 'fixture directories to search', ['fixtures'])
-    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .option('--rules <dir>', 'extra YAML rule directory (repeatable; code files there are not loaded)', collect)
+    .option('--code-rules <dir>', 'extra code rule directory (.js/.mjs, repeatable): its code runs with your privileges', collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'no colours')
     .action(async (dirs: string[], opts) => {
-      const rules = await rulesOrExit(opts.rules);
+      const rules = await rulesOrExit(opts.rules, opts.codeRules);
       const results = await runCheck(dirs, rules);
       if (results.length === 0) {
         process.stderr.write(`kubelet-doctor check: no fixture.yaml found under ${dirs.join(', ')}\n`);
@@ -175,10 +181,11 @@ export function buildProgram(): Command {
   program
     .command('rules')
     .description('list the rules')
-    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .option('--rules <dir>', 'extra YAML rule directory (repeatable; code files there are not loaded)', collect)
+    .option('--code-rules <dir>', 'extra code rule directory (.js/.mjs, repeatable): its code runs with your privileges', collect)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (opts) => {
-      const rules = await rulesOrExit(opts.rules);
+      const rules = await rulesOrExit(opts.rules, opts.codeRules);
       if (opts.format === 'markdown') {
         const { renderRulesDoc } = await import('./render/rules-doc.js');
         process.stdout.write(renderRulesDoc(rules));
@@ -196,9 +203,10 @@ export function buildProgram(): Command {
     .command('explain')
     .description('print one rule: what it detects, why it matters, how to fix it')
     .argument('<id>', 'rule id')
-    .option('--rules <dir>', 'extra rule directory (repeatable)', collect)
+    .option('--rules <dir>', 'extra YAML rule directory (repeatable; code files there are not loaded)', collect)
+    .option('--code-rules <dir>', 'extra code rule directory (.js/.mjs, repeatable): its code runs with your privileges', collect)
     .action(async (id: string, opts) => {
-      const rules = await rulesOrExit(opts.rules);
+      const rules = await rulesOrExit(opts.rules, opts.codeRules);
       const r = rules.find((x) => x.id === id);
       if (!r) {
         process.stderr.write(`kubelet-doctor: no rule "${id}" (see kubelet-doctor rules)\n`);
@@ -225,7 +233,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Output that cannot be written: a reader that went away (`| head`) ends the run quietly; anything else
+ * (a full disk, /dev/full) is one line and exit 2, never a stack trace, never exit 1 (that means findings).
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+    try {
+      process.stderr.write(`kubelet-doctor: cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device' : e.message}\n`);
+    } catch {
+      /* stderr gone too */
+    }
+    process.exit(EXIT.error);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -234,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as { code?: string; exitCode?: number; message?: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     if (err.code?.startsWith('commander.')) return EXIT.error;
-    process.stderr.write(`kubelet-doctor: ${err.message ?? String(e)}\n`);
+    process.stderr.write(`kubelet-doctor: ${redact(err.message ?? String(e))}\n`);
     return EXIT.error;
   }
 }

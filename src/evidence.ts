@@ -10,6 +10,9 @@ import type { RuntimeEvidence } from './collectors/runtime.js';
 import type { SystemEvidence } from './collectors/system.js';
 import type { KubeletRun, SourceInfo } from './types.js';
 
+/** Evidence of one kind: available with its value, or unavailable with the reason (shown as a skip, never a pass). */
+export type Availability<T = unknown> = { ok: true; value: T } | { ok: false; reason: string };
+
 export const EVIDENCE_KINDS = ['journal', 'kubeletConfig', 'kubeconfig', 'cgroups', 'system', 'cni', 'runtime', 'node'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 

@@ -9,13 +9,13 @@ import { spawn } from 'node:child_process';
 import { promises as fsp, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Chalk } from 'chalk';
-import type { Availability } from './engine/diagnose.js';
-import { compileMatcher } from './engine/matcher.js';
-import { JournalScanner } from './engine/scan-journal.js';
-import type { EvidenceKind, JournalEvidence } from './evidence.js';
+import type { JournalScanner } from './engine/scan-journal.js';
+import type { Availability, EvidenceKind, JournalEvidence } from './evidence.js';
+import { stdinIsPiped } from './journal/inputs.js';
 import { fileInput, journalctlArgs, type JournalInput } from './journal/read.js';
-import { assembleReport, collectNodeState, stdinIsPiped, type ScanOptions } from './scan.js';
+import { ScanPipeline, type ScanOptions } from './pipeline.js';
 import type { Finding, Report, Severity, SourceInfo } from './types.js';
+import { safeReport } from './render/terminal-safe.js';
 
 export interface FindingChange {
   key: string;
@@ -143,8 +143,8 @@ function findingKey(f: Finding, seen: Map<string, number>): string {
 
 export class Follower {
   readonly status: FollowStatus;
+  private readonly pipeline: ScanPipeline;
   private readonly scanner: JournalScanner;
-  private readonly rules: ScanOptions['rules'];
   private readonly kinds: Set<EvidenceKind>;
   private nodeEvidence = new Map<EvidenceKind, Availability>();
   private nodeSources: SourceInfo[] = [];
@@ -158,11 +158,10 @@ export class Follower {
   private last?: Report;
 
   constructor(private readonly o: FollowerOptions) {
-    const ignore = new Set(o.scan.ignore ?? []);
-    this.rules = o.scan.rules.filter((r) => !ignore.has(r.id));
-    this.kinds = new Set(this.rules.flatMap((r) => r.evidence));
-    const matcher = compileMatcher(this.rules.filter((r) => r.match?.journal?.length));
-    this.scanner = new JournalScanner(matcher, { now: o.scan.now ?? new Date(), citeLimit: o.scan.citeLimit, onHit: () => this.schedule() });
+    // the same pipeline as a scan; every match schedules a diagnosis
+    this.pipeline = new ScanPipeline(o.scan, { onHit: () => this.schedule() });
+    this.scanner = this.pipeline.scanner;
+    this.kinds = this.pipeline.kinds;
     this.status = { source: o.input.input.name, records: 0, ended: false };
   }
 
@@ -212,7 +211,7 @@ export class Follower {
     }
     for (const k of this.kinds) if (k !== 'journal' && !evidence.has(k)) evidence.set(k, { ok: false, reason: `${k}: still being collected` });
     const sources = res.evidence.sources.map((s) => ({ ...s, records: s.records || res.records, problems: [...s.problems] }));
-    const report = assembleReport({ o: this.o.scan, rules: this.rules, evidence, hits: res.hits, now, sources: [...sources, ...this.nodeSources] });
+    const report = this.pipeline.report(evidence, [...sources, ...this.nodeSources], now);
     // follow mode waits on its input: only the counts and the parse/match time mean anything
     report.stats = { bytes: res.bytes, lines: res.lines, records: res.records, threads: 1, ms: { journal: 0, read: 0, parse: res.timing.parse, match: res.timing.match, collect: 0, diagnose: 0, total: 0 } };
     // The scanner keeps mutating its aggregates; hand out a copy that stays as it was.
@@ -239,7 +238,7 @@ export class Follower {
     }
     this.collecting = (async () => {
       try {
-        const c = await collectNodeState(s, s.now ?? new Date(), [...this.kinds], this.scanner.result().evidence);
+        const c = await this.pipeline.collect(s.now ?? new Date(), this.scanner.result().evidence);
         this.nodeEvidence = c.evidence;
         this.nodeSources = c.sources;
         this.collected = true;
@@ -342,7 +341,7 @@ export async function runFollow(o: RunFollowOptions): Promise<Report> {
         if (ch.kind === 'more') continue;
         const resolved = ch.kind === 'resolved';
         if (o.format === 'json') write(`${JSON.stringify({ event: resolved ? 'resolved' : 'finding', key: ch.key, [resolved ? 'resolvedAt' : 'detectedAt']: new Date().toISOString(), ...ch.finding })}\n`);
-        else (lines ? write : writeErr)(`${resolved ? resolvedLine(ch.finding, o.color && lines) : findingLine(ch.finding, o.color && lines)}\n`);
+        else (lines ? write : writeErr)(`${resolved ? resolvedLine(safeReport(ch.finding), o.color && lines) : findingLine(safeReport(ch.finding), o.color && lines)}\n`);
       }
     },
   });

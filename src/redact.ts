@@ -36,6 +36,9 @@ function maskPem(s: string): string {
 // a value that looks like a credential rather than a word of prose ("token: open …"): long, or with digits
 const looksSecret = (v: string) => v.length >= 24 || (v.length >= 6 && /\d/.test(v));
 
+// `--token <token>`, `--password $PASS` in a remediation are placeholders, not secrets
+const placeholder = (v: string) => /^(<[^>]*>|\$\{?[A-Za-z_]\w*\}?)$/.test(v);
+
 const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   // bootstrap tokens: keep the id, mask the secret
   [/\b([a-z0-9]{6})\.[a-z0-9]{16}\b/g, (_m, id) => `${id}.${MASK}`],
@@ -48,9 +51,9 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   // URL query credentials
   [/([?&](?:access_token|id_token|refresh_token|token|auth|password|passwd|secret|api_?key|sig|signature|x-amz-signature|x-amz-security-token)=)[^&\s"'#]+/gi, (_m, k) => `${k}${MASK}`],
   // credential flags: --token=x, --bootstrap-token x, --token-auth-file=x, --password x, --client-secret x
-  [/((?<![\w-])--?[a-z-]{0,40}(?:token|password|passwd|secret)[a-z-]{0,40})(=|[ \t]+)(?!-)([^\s"']+)/gi, (m, k, sep, v) => (v!.includes(MASK) ? m : `${k}${sep}${MASK}`)],
+  [/((?<![\w-])--?[a-z-]{0,40}(?:token|password|passwd|secret)[a-z-]{0,40})(=|[ \t]+)(?!-)([^\s"']+)/gi, (m, k, sep, v) => (v!.includes(MASK) || placeholder(v!) || /-hash$/i.test(k!) ? m : `${k}${sep}${MASK}`)],
   // password-like keys: password=x, "password": "x", passwd: x
-  [/(\b(?:password|passwd|pwd|client[-_]?secret)["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi, (m, k, v) => (v!.includes(MASK) ? m : `${k}${MASK}`)],
+  [/(\b(?:password|passwd|pwd|client[-_]?secret)["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi, (m, k, v) => (v!.includes(MASK) || placeholder(v!) ? m : `${k}${MASK}`)],
   // token-like keys (kubeconfig `token:`, JSON "token"): only when the value looks like a credential
   [/(\b(?:token|access[-_]token|id[-_]token|refresh[-_]token|auth[-_]token|bearer[-_]token|bootstrap[-_]token)["']?\s*[:=]\s*["']?)([A-Za-z0-9._~+/=-]+)/gi, (m, k, v) => (looksSecret(v!) ? `${k}${MASK}` : m)],
 ];

@@ -9,3 +9,12 @@ let lib: Yaml | undefined;
 export function yaml(): Yaml {
   return (lib ??= createRequire(import.meta.url)('yaml') as Yaml);
 }
+
+/** Parse YAML text (aliases bounded, duplicate keys rejected); errors name the file and say what is wrong. */
+export function parseYamlSafe(text: string, file: string): unknown {
+  try {
+    return yaml().parse(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw new Error(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}

@@ -85,11 +85,11 @@ describe('cli', () => {
     expect(cli(['frobnicate', '--nope']).code).toBe(2);
   });
 
-  it('a missing journal file is said plainly and the scan goes on', () => {
+  it('a missing journal file is exit 2 with the reason, never a scan of the rest (issue 12: missing input is not a pass)', () => {
     const r = cli(['scan', '--journal', 'does/not/exist.log', '--journal', SEED0]);
-    expect(r.stdout).toMatch(/does\/not\/exist\.log[\s\S]*(no such file|ENOENT)/i);
-    expect(r.stdout).toMatch(/cgroup-missing-paths/);
-    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--journal does\/not\/exist\.log: no such file/i);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
   });
 
   it('says why a journalctl run gave nothing', async () => {

@@ -173,3 +173,16 @@ describe('redact() details', () => {
     expect(redact('"token": "KcfgStaticT0ken1234567890"')).toBe('"token": "[redacted]"');
   });
 });
+
+describe('redact() leaves the built-in rules alone', () => {
+  it('placeholders and the public CA hash in remediations stay', async () => {
+    const cmd = 'kubeadm join <control-plane>:6443 --token <token> --discovery-token-ca-cert-hash sha256:<hash>';
+    expect(redact(cmd)).toBe(cmd);
+    expect(redact('--password $PASS --token=${TOKEN}')).toBe('--password $PASS --token=${TOKEN}');
+    const walk = (v: unknown, p: string): void => {
+      if (typeof v === 'string') expect(redact(v), p).toBe(v);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${p}.${k}`);
+    };
+    for (const r of await builtinRules()) walk({ ...r, check: undefined }, r.id);
+  });
+});

@@ -4,7 +4,7 @@
 // (kubeReservedCgroup, systemReservedCgroup, kubeletCgroups, runtimeCgroups) — which controller
 // paths exist on disk now, which are missing, and the memory the reserved slices already use.
 
-import type { Availability } from '../engine/diagnose.js';
+import type { Availability } from '../evidence.js';
 import type { Citation } from '../types.js';
 import {
   cgroupFsPath,
@@ -136,7 +136,7 @@ function processCgroups(ctx: CollectContext, p: ProcInfo, version: CgroupVersion
   return { ...base, cgroups: cg, cpu, memory, unified };
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<CgroupsEvidence>> {
   const root = ctx.opts.root;
   const problems: string[] = [];
   const mounts = readText(root, '/proc/mounts');

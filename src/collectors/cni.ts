@@ -4,7 +4,7 @@
 // parsed: JSON syntax with file:line, cniVersion, name, plugin types) and whether every plugin
 // binary the runtime would load exists in a bin dir.
 
-import type { Availability } from '../engine/diagnose.js';
+import type { Availability } from '../evidence.js';
 import type { Citation } from '../types.js';
 import { CNI_EXTENSIONS, checkCniFile, type CniFile } from './cni-conf.js';
 import type { CollectContext } from './index.js';
@@ -58,7 +58,7 @@ function trimSlash(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<CniEvidence>> {
   const root = ctx.opts.root;
   const top = probe(root, '/');
   if (!top.ok) return { ok: false, reason: `cni: ${top.reason}` };

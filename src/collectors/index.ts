@@ -2,8 +2,7 @@
 // every parse; they return the evidence, or the reason it could not be had (the rules that needed
 // it are then reported as skipped with that reason).
 
-import type { Availability } from '../engine/diagnose.js';
-import type { EvidenceKind } from '../evidence.js';
+import type { Availability, Evidence, EvidenceKind } from '../evidence.js';
 import type { SourceInfo } from '../types.js';
 import { collect as cgroups } from './cgroups.js';
 import { collect as cni } from './cni.js';
@@ -34,16 +33,19 @@ export interface CollectOptions {
 /** Shared state between collectors (e.g. the kubelet config tells the CNI collector its dirs). */
 export interface CollectContext {
   opts: CollectOptions;
-  /** Evidence gathered so far, for collectors that depend on others. */
-  get(kind: EvidenceKind): Promise<Availability>;
+  /** Evidence gathered so far, for collectors that depend on others (typed by kind: no guessing at a sibling's shape). */
+  get<K extends EvidenceKind>(kind: K): Promise<Availability<Evidence[K]>>;
   /** Report a source that was read (shown in the report's sources). */
   source(info: SourceInfo): void;
 }
 
-export type Collector = (ctx: CollectContext) => Promise<Availability>;
+/** The kinds read from the node (the journal is read by the scan). */
+export type NodeKind = Exclude<EvidenceKind, 'journal'>;
+
+export type Collector<K extends NodeKind = NodeKind> = (ctx: CollectContext) => Promise<Availability<Evidence[K]>>;
 
 /** One collector per node-state kind (src/collectors/<kind>.ts). */
-export const COLLECTORS: Record<Exclude<EvidenceKind, 'journal'>, Collector> = { kubeletConfig, kubeconfig, cgroups, system, cni, runtime, node };
+export const COLLECTORS: { [K in NodeKind]: Collector<K> } = { kubeletConfig, kubeconfig, cgroups, system, cni, runtime, node };
 
 /** Run the collectors for `kinds` (each once, dependencies first), never throwing. */
 export async function collectEvidence(kinds: EvidenceKind[], opts: CollectOptions): Promise<{ evidence: Map<EvidenceKind, Availability>; sources: SourceInfo[] }> {
@@ -53,11 +55,11 @@ export async function collectEvidence(kinds: EvidenceKind[], opts: CollectOption
   const ctx: CollectContext = {
     opts,
     source: (s) => sources.push(s),
-    get(kind) {
+    get<K extends EvidenceKind>(kind: K): Promise<Availability<Evidence[K]>> {
       if (kind === 'journal') return Promise.resolve({ ok: false, reason: 'the journal is read separately' });
       let p = pending.get(kind);
       if (!p) {
-        const c = COLLECTORS[kind];
+        const c = COLLECTORS[kind as NodeKind] as Collector | undefined;
         opts.onCollector?.(kind, 'reading');
         p = (
           c
@@ -69,7 +71,8 @@ export async function collectEvidence(kinds: EvidenceKind[], opts: CollectOption
         });
         pending.set(kind, p);
       }
-      return p;
+      // each kind's promise comes from that kind's collector (COLLECTORS is typed per kind)
+      return p as Promise<Availability<Evidence[K]>>;
     },
   };
   for (const k of kinds) if (k !== 'journal') evidence.set(k, await ctx.get(k));

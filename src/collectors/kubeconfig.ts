@@ -9,8 +9,8 @@
 
 import { posix } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
-import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
+import type { Availability } from '../evidence.js';
+import { parseYamlSafe } from '../yaml.js';
 import { chainsTo, decodeData, keyMatches, parsePem, type CertInfo } from './cert-info.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence, Setting } from './kubelet-config.js';
@@ -260,7 +260,7 @@ export function kubeconfigMaterial(ev: KubeconfigEvidence): KubeconfigMaterial |
   return materials.get(ev);
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<KubeconfigEvidence>> {
   const root = ctx.opts.root;
   const kc = await ctx.get('kubeletConfig');
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;

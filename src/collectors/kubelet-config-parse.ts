@@ -2,7 +2,7 @@
 // paths with their line numbers, drop-ins merged over it, and the command line's flags as pflag reads them.
 
 import type { Node as YamlNode } from 'yaml';
-import { parseYamlSafe } from '../rules/load.js';
+import { parseYamlSafe } from '../yaml.js';
 import { yaml } from '../yaml.js';
 import { BOOL_FLAGS, flagName, type FieldType } from './kubelet-flags.js';
 import type { Setting } from './kubelet-settings.js';

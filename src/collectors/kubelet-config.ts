@@ -8,7 +8,7 @@
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
 import { posix } from 'node:path';
-import type { Availability } from '../engine/diagnose.js';
+import type { Availability } from '../evidence.js';
 import type { CollectContext } from './index.js';
 import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
@@ -254,7 +254,7 @@ function fromUnit(ctx: CollectContext): CommandLine | undefined {
 const DEFAULT_SOURCE_CONFIG = 'kubelet default (KubeletConfiguration v1beta1)';
 const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line defaults)';
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<KubeletConfigEvidence>> {
   const root = ctx.opts.root;
   const problems: string[] = [];
   const unit = fromUnit(ctx);

@@ -4,11 +4,11 @@
 // also holds CertificateSigningRequests and Events), or live from the API server when opts.useApi is set,
 // using --kubeconfig or the kubelet's own kubeconfig.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { probe, readText } from './proc-fs.js';
 import os from 'node:os';
-import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
+import type { Availability } from '../evidence.js';
+import { parseYamlSafe } from '../yaml.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence } from './kubelet-config.js';
 import { kubeconfigMaterial, type KubeconfigEvidence } from './kubeconfig.js';
@@ -125,13 +125,16 @@ function wantedName(ctx: CollectContext, kcfg?: KubeletConfigEvidence, kube?: Ku
   return ctx.opts.live ? os.hostname().toLowerCase() : undefined;
 }
 
-function fromFile(file: string, want: string | undefined): Availability {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { ok: false, reason: `node: cannot read --node ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` };
-  }
+/**
+ * The Node object from a file, through the one rooted reader (regular files only, 4 MiB cap, symlinks
+ * kept inside the root): `--node FILE` is read under `/` (the path the user gave), `DIR/node.yaml` under
+ * the capture, so a link in a capture cannot lead out of it, and a FIFO or /dev/zero is refused.
+ */
+function fromFile(root: string, nodePath: string, file: string, want: string | undefined, given: boolean): Availability<NodeEvidence> {
+  const r = readText(root, nodePath);
+  if (!r.ok) return { ok: false, reason: `node: cannot read ${given ? '--node ' : ''}${file}: ${r.reason.replace(r.path, file)}` };
+  if (r.truncated) return { ok: false, reason: `node: ${file} is larger than 4 MiB; not read` };
+  const text = r.text;
   let doc: Obj;
   try {
     doc = obj(parseYamlSafe(text, file));
@@ -152,7 +155,7 @@ function fromFile(file: string, want: string | undefined): Availability {
   return { ok: true, value: ev };
 }
 
-async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability> {
+async function fromApi(ctx: CollectContext, want: string | undefined, kube?: KubeconfigEvidence): Promise<Availability<NodeEvidence>> {
   const { makeApiClient } = await import('./api-client.js');
   const material = kube ? kubeconfigMaterial(kube) : undefined;
   if (!ctx.opts.kubeconfig && !material?.server) return { ok: false, reason: 'node: no kubeconfig to reach the API server (pass --kubeconfig, or --node FILE)' };
@@ -194,7 +197,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   return { ok: true, value: ev };
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<NodeEvidence>> {
   const kc = await ctx.get('kubeletConfig');
   const kcfg = kc.ok ? (kc.value as KubeletConfigEvidence) : undefined;
   const needKube = !ctx.opts.hostnameOverride || (ctx.opts.useApi && !ctx.opts.kubeconfig && !ctx.opts.nodeFile);
@@ -203,10 +206,16 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
   const want = wantedName(ctx, kcfg, kube);
   // a captured tree may carry the Node object saved beside it (kubectl get node X -o yaml > DIR/node.yaml)
   let nodeFile = ctx.opts.nodeFile;
-  if (!nodeFile && !ctx.opts.live && !ctx.opts.useApi)
-    nodeFile = ['node.yaml', 'node.yml', 'node.json'].map((f) => join(ctx.opts.root, f)).find((f) => existsSync(f));
-  if (nodeFile) {
-    const r = fromFile(nodeFile, want);
+  let read: { root: string; path: string } | undefined = nodeFile ? { root: '/', path: resolve(nodeFile) } : undefined;
+  if (!nodeFile && !ctx.opts.live && !ctx.opts.useApi) {
+    const inTree = ['/node.yaml', '/node.yml', '/node.json'].find((f) => probe(ctx.opts.root, f).ok);
+    if (inTree) {
+      read = { root: ctx.opts.root, path: inTree };
+      nodeFile = join(ctx.opts.root, inTree);
+    }
+  }
+  if (nodeFile && read) {
+    const r = fromFile(read.root, read.path, nodeFile, want, read.root === '/');
     if (r.ok) ctx.source({ name: nodeFile, kind: 'file', format: 'node', problems: [] });
     return r;
   }

@@ -5,7 +5,7 @@
 //
 // Every function returns a result or a plain-language reason naming the file; none throws.
 
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The hop limit Linux itself uses for symlink resolution (MAXSYMLINKS). */
@@ -118,7 +118,13 @@ export function readText(root: string, p: string, max = MAX_READ): ReadResult {
   if (r.type !== 'file') return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (${r.type === 'socket' ? 'a socket' : 'a FIFO or device'}); not read` };
   let fd: number;
   try {
-    fd = openSync(r.real, 'r');
+    // non-blocking and checked on the open descriptor: a FIFO or device swapped in after the check above
+    // neither blocks the open nor gets read
+    fd = openSync(r.real, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (a FIFO or device); not read` };
+    }
   } catch (e) {
     const code = errCode(e);
     return { ok: false, path, code, reason: describe(code, path) };

@@ -7,7 +7,7 @@
 // regular file, or an empty placeholder file) counts as present, since copying a tree loses
 // sockets. On a live node (no --root) only a real socket counts.
 
-import type { Availability } from '../engine/diagnose.js';
+import type { Availability } from '../evidence.js';
 import type { Citation } from '../types.js';
 import { cgroupVersion, parseMounts } from './cgroup-parse.js';
 import type { CollectContext } from './index.js';
@@ -92,7 +92,7 @@ function socketAt(ctx: CollectContext, path: string): { present: boolean; type?:
   return { present: false, reason: firstReason };
 }
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<RuntimeEvidence>> {
   const root = ctx.opts.root;
   const probeRoot = probe(root, '/');
   if (!probeRoot.ok) return { ok: false, reason: `runtime: ${probeRoot.reason}` };

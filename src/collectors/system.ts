@@ -2,7 +2,7 @@
 // module kubeadm's preflight checks (bridge-nf-call-iptables, ip_forward, br_netfilter), SELinux,
 // the resolv.conf and static pod path the kubelet is configured with, hostname, kernel cmdline.
 
-import type { Availability } from '../engine/diagnose.js';
+import type { Availability } from '../evidence.js';
 import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { display, linkTarget, listDir, looksBinary, probe, readText } from './proc-fs.js';
@@ -79,7 +79,7 @@ const SYSCTLS = {
 
 const CONTROL_PLANE_FILES = ['/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/apiserver.crt'];
 
-export async function collect(ctx: CollectContext): Promise<Availability> {
+export async function collect(ctx: CollectContext): Promise<Availability<SystemEvidence>> {
   const root = ctx.opts.root;
   const problems: string[] = [];
   const settings = await kubeletSettings(ctx);

@@ -1,13 +1,14 @@
 // Pure: rules × evidence × journal hits → ranked findings. The root cause comes first; findings a
 // cause explains are folded under it; signatures only seen in earlier kubelet runs rank last.
 
-import type { Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
+import type { Availability, Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
 import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
 import { EXIT_RULE_ID } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
 
-export type Availability = { ok: true; value: unknown } | { ok: false; reason: string };
+// the old import path of the evidence model's Availability (src/evidence.ts)
+export type { Availability } from '../evidence.js';
 
 export interface DiagnoseInput {
   rules: Rule[];

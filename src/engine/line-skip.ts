@@ -132,7 +132,8 @@ export function skipText(buf: Buffer, s: number, nl: number, sig: Signature): bo
   const o = s + sig.off;
   const bytes = sig.bytes;
   for (let k = 0; k < bytes.length; k++) if (buf[o + k] !== bytes[k]) return false;
-  if (!isIWE(buf[m])) return false;
+  // a klog header (`I1120 …`), not a stderr line that starts with E (`Error: …`, which the run tracker reads)
+  if (!isIWE(buf[m]) || !isDigitByte(buf[m + 1]!)) return false;
   const pb = sig.pidBytes;
   if (pb) {
     const p = s + sig.pidAt;
@@ -155,7 +156,7 @@ export function skipJson(buf: Buffer, s: number, nl: number, sig: Signature): bo
   let m = buf.indexOf(MESSAGE_FIELD, s);
   if (m < 0 || m >= e) return false;
   m += MESSAGE_FIELD.length;
-  if (!isIWE(buf[m])) return false;
+  if (!isIWE(buf[m]) || !isDigitByte(buf[m + 1]!)) return false;
   for (let j = m; j < e; j++) {
     const c = buf[j];
     if (c === 92) {

@@ -534,7 +534,7 @@ function factsOf(msg: string): MessageFacts {
 
 /**
  * The patterns whose facts the tracker gathers. The fast scan examines every line holding one of their
- * required literals (engine/needles.ts derives its markers from these very regexes: a wording added here
- * is never skipped).
+ * required literals (engine/needles.ts derives its markers from these very regexes, and from WORDS: a
+ * wording added here is never skipped).
  */
 export const FACT_PATTERNS: readonly RegExp[] = [VERSION, REGISTER, REGISTERED, POD_CIDR];

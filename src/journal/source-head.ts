@@ -1,7 +1,7 @@
 // How a journal source starts: its first bytes tell a regular text file (read by the byte fast path) from
 // an entry format (export, json-pretty, verbose: read entry by entry) and from binary data.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ENTRY_HEAD_BYTES } from './entries.js';
 
@@ -48,7 +48,10 @@ export async function peek(stream: Readable): Promise<{ head: Buffer; stream: Re
 export function regularFileHead(path: string): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // never open a FIFO here: its writer would see the reader go away (SIGPIPE) and the stream path's own
+    // open would then wait forever for a new one
+    if (!statSync(path).isFile()) return undefined;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return undefined;
     const head = Buffer.alloc(4096);
     return head.subarray(0, readSync(fd, head, 0, head.length, 0));

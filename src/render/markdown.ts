@@ -3,7 +3,8 @@
 // sources in collapsed sections. Renders the same in GitHub, GitLab and CommonMark viewers.
 
 import type { Citation, Finding, Report } from '../types.js';
-import { seenLine } from './text.js';
+import { counted, seenLine } from './text.js';
+import { safeReport } from './terminal-safe.js';
 
 export interface MarkdownOptions {
   /** Cited lines shown per finding (default 6). */
@@ -83,7 +84,8 @@ function findingSection(f: Finding, n: number, r: Report, all: Finding[], o: Mar
   return out;
 }
 
-export function renderMarkdown(r: Report, o: MarkdownOptions = {}): string {
+export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string {
+  const r = safeReport(report);
   const out: string[] = [];
   out.push(`## kubelet-doctor: ${mdEscape(r.verdict)}`, '');
   const facts = [
@@ -114,7 +116,7 @@ export function renderMarkdown(r: Report, o: MarkdownOptions = {}): string {
   if (r.sources.length) {
     out.push(`<details><summary>Sources read (${r.sources.length})</summary>`, '');
     for (const s of r.sources) {
-      const detail = [s.format, s.lines !== undefined ? `${s.lines} lines` : '', s.records !== undefined ? `${s.records} records` : ''].filter(Boolean).join(', ');
+      const detail = [s.format, s.lines !== undefined ? counted(s.lines, 'line') : '', s.records !== undefined ? counted(s.records, 'record') : ''].filter(Boolean).join(', ');
       out.push(`- \`${s.name.replace(/`/g, "'")}\`${detail ? ` (${detail})` : ''}`);
       for (const p of s.problems) out.push(`  - ${mdEscape(p)}`);
     }

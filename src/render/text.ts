@@ -3,6 +3,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Citation, Finding, Report, Severity } from '../types.js';
+import { safeReport } from './terminal-safe.js';
 
 export interface TextOptions {
   color: boolean;
@@ -70,7 +71,13 @@ function renderFinding(c: ChalkInstance, f: Finding, r: Report, o: TextOptions, 
   return out;
 }
 
-export function renderText(r: Report, o: TextOptions): string {
+/** `1 line`, `2 lines`. */
+export function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function renderText(report: Report, o: TextOptions): string {
+  const r = safeReport(report);
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const out: string[] = [];
   const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', r.runs.length ? `${r.runs.length} kubelet run${r.runs.length === 1 ? '' : 's'}` : '']
@@ -116,7 +123,7 @@ export function renderText(r: Report, o: TextOptions): string {
   if (r.sources.length) {
     out.push(c.bold('Sources:'));
     for (const s of r.sources) {
-      const detail = [s.format, s.lines !== undefined ? `${s.lines} lines` : '', s.records !== undefined ? `${s.records} records` : ''].filter(Boolean).join(', ');
+      const detail = [s.format, s.lines !== undefined ? counted(s.lines, 'line') : '', s.records !== undefined ? counted(s.records, 'record') : ''].filter(Boolean).join(', ');
       out.push(`  ${s.name}${detail ? c.dim(` (${detail})`) : ''}`);
       for (const p of s.problems) out.push(`    ${c.yellow('!')} ${p}`);
     }

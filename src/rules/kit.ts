@@ -4,11 +4,13 @@
 // `import type` of the evidence shapes is fine): rules never reach into collectors, the engine or the
 // filesystem, so a collector can change how it reads without a rule noticing.
 
-export { defineRule, parseVersion, satisfies, type CheckResult, type RuleContext, type RuleOutcome } from './model.js';
+export { defineRule, parseVersion, satisfies, type CheckResult, type DefinedRule, type RuleContext, type RuleOutcome } from './model.js';
 export { settingCitation, settingWhere, type Setting } from '../collectors/kubelet-settings.js';
 export { certCitation, daysLeft, describeCert } from '../collectors/cert-info.js';
 export { formatBytes } from '../collectors/cgroup-parse.js';
 export { REMOVED_BY_NAME } from '../collectors/kubelet-flags.js';
+export { KUBELET_FLAG_HISTORY } from '../collectors/kubelet-flag-history.js';
+export { latestRunEnding } from '../engine/exit.js';
 export type { Citation, Remediation, Severity } from '../types.js';
 export type { RuleHits } from '../engine/hits.js';
 

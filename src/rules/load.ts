@@ -1,12 +1,12 @@
 // Loads rules: the built-in set (rules/*.yaml data rules and rules/*.ts code rules, compiled to
 // dist/rules/*.js) plus user directories given with --rules. One schema validates both kinds.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkPatternSafety } from './safety.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
-import { yaml } from '../yaml.js';
+import { parseYamlSafe } from '../yaml.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -31,14 +31,8 @@ function ruleFiles(dir: string): string[] {
     .sort();
 }
 
-/** Parse YAML safely: aliases are bounded so a "billion laughs" file fails instead of exploding. */
-export function parseYamlSafe(text: string, file: string): unknown {
-  try {
-    return yaml().parse(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
-  } catch (e) {
-    throw new Error(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-}
+// moved to src/yaml.ts (collectors parse YAML too); this path keeps working
+export { parseYamlSafe } from '../yaml.js';
 
 /** Validate a parsed data rule or an imported code-rule module, then check its id and patterns. */
 function finishRule(path: string, id: string, source: { data: unknown } | { module: { default?: unknown } }): Rule {
@@ -119,6 +113,32 @@ export async function loadBundledRules(dir = builtinRulesDir()): Promise<Rule[] 
   });
 }
 
+/** Why a file may not be imported: someone other than its owner (the user or root) could have changed it. */
+function writableByOthers(path: string): string | undefined {
+  const st = statSync(path);
+  const me = process.getuid?.() ?? 0;
+  if (st.uid !== me && st.uid !== 0) return `owned by uid ${st.uid}, neither you nor root`;
+  if (st.mode & 0o022) return 'writable by group or others';
+  return undefined;
+}
+
+/** Why a --code-rules directory is refused, or undefined. */
+function codeDirRefusal(dir: string, root: string | undefined): string | undefined {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return 'no such directory';
+  }
+  if (!st.isDirectory()) return 'not a directory';
+  if (root) {
+    const r = realpathSync(resolve(root));
+    const real = realpathSync(dir);
+    if (real === r || real.startsWith(`${r}/`)) return `inside the captured tree ${root}: code is never loaded from a capture`;
+  }
+  return writableByOthers(dir);
+}
+
 export interface LoadedRules {
   rules: Rule[];
   errors: string[];
@@ -128,7 +148,7 @@ export interface LoadedRules {
  * Load built-in rules and extra directories. Errors in user directories are collected (the rest
  * still load); an error in the built-in set is thrown, since it is a defect of the tool.
  */
-export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boolean } = {}): Promise<LoadedRules> {
+export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boolean; codeDirs?: string[]; root?: string } = {}): Promise<LoadedRules> {
   const rules: Rule[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
@@ -142,6 +162,8 @@ export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boo
     const dir = builtinRulesDir();
     for (const r of (await loadBundledRules(dir)) ?? (await loadRuleFiles(dir, { builtin: true }))) add(r);
   }
+  // --rules: data only. A .js/.mjs/.ts file there is never imported (a rule directory is often shared or
+  // copied from elsewhere, and importing runs its code with the doctor's privileges, root on a node)
   for (const d of extraDirs) {
     const dir = resolve(d);
     if (!existsSync(dir)) {
@@ -149,8 +171,35 @@ export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boo
       continue;
     }
     for (const f of ruleFiles(dir)) {
+      if (!/\.ya?ml$/.test(f)) {
+        errors.push(`${join(dir, f)}: not loaded: --rules reads YAML rules only; code rules load only from a --code-rules directory`);
+        continue;
+      }
       try {
         add(await loadOne(join(dir, f), { builtin: false }));
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+  }
+  // --code-rules: compiled code rules (.js/.mjs), from a directory the user named for code, that no one
+  // else can write, and never from inside the captured tree being scanned
+  for (const d of opts.codeDirs ?? []) {
+    const dir = resolve(d);
+    const refusal = codeDirRefusal(dir, opts.root);
+    if (refusal) {
+      errors.push(`--code-rules ${d}: ${refusal}`);
+      continue;
+    }
+    for (const f of readdirSync(dir).filter((x) => /\.(js|mjs)$/.test(x) && !x.startsWith('_')).sort()) {
+      const file = join(dir, f);
+      const bad = writableByOthers(file);
+      if (bad) {
+        errors.push(`${file}: not loaded: ${bad}`);
+        continue;
+      }
+      try {
+        add(await loadOne(file, { builtin: false }));
       } catch (e) {
         errors.push((e as Error).message);
       }

@@ -60,9 +60,12 @@ export interface RuleOutcome {
   current?: boolean;
 }
 
-export interface RuleContext {
-  /** Only the evidence kinds the rule declared (others are absent). */
-  evidence: Partial<Evidence>;
+export interface RuleContext<K extends EvidenceKind = EvidenceKind> {
+  /**
+   * Only the evidence kinds the rule declared (typed so: reading another kind does not compile), each
+   * present when it could be read — a rule runs when at least one of its kinds is available.
+   */
+  evidence: Readonly<Partial<Pick<Evidence, K>>>;
   /** Journal matches of this rule's own patterns (empty when nothing matched or no journal). */
   hits: RuleHits;
   /** Journal matches of any rule, for correlation. */
@@ -80,8 +83,14 @@ export interface Rule extends RuleMeta {
   kind: 'data' | 'code';
 }
 
+/** A code rule as written: its check sees the evidence kinds it declares. */
+export type RuleDefinition<K extends EvidenceKind> = Omit<RuleMeta, 'evidence'> & { evidence: K[]; check?: (ctx: RuleContext<K>) => CheckResult };
+
+/** A rule as defineRule returns it (annotate with it a rule whose check refers to the rule itself). */
+export type DefinedRule = Omit<Rule, 'file' | 'kind'>;
+
 /** Code rules export `defineRule({...})` as their default export. */
-export function defineRule(rule: Omit<Rule, 'file' | 'kind'> & { check?: Rule['check'] }): Omit<Rule, 'file' | 'kind'> {
+export function defineRule<const K extends EvidenceKind>(rule: RuleDefinition<K>): DefinedRule {
   return rule;
 }
 

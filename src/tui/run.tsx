@@ -16,6 +16,7 @@ import { App } from './app.js';
 import { type Keyboard, openKeyboard } from './keyboard.js';
 import { Store, type SourceProgress } from './store.js';
 import { exitSummary } from './summary.js';
+import { safeReport } from '../render/terminal-safe.js';
 
 const ALT_ON = '\u001B[?1049h\u001B[H';
 const ALT_OFF = '\u001B[?1049l';
@@ -148,7 +149,7 @@ export async function runTuiScan(o: TuiScanOptions): Promise<Report | undefined>
   const keyboard = openKeyboard();
   const session = mountTui(store, { color: o.color, keyboard, altScreen: !!keyboard.stream });
   const scan = runScan({ ...o.scan, ...(inputs ? { inputs } : {}), onProgress, onCollector }).then((report) => {
-    store.set({ report, phase: 'done' });
+    store.set({ report: safeReport(report), phase: 'done' });
     o.onReport?.(report);
     return report;
   });
@@ -195,7 +196,7 @@ export async function runTuiFollow(o: { scan: ScanOptions; input: FollowInput; c
         }
         changes.set(c.key, { kind: c.kind, delta: c.kind === 'new' ? c.finding.count : c.delta + (changes.get(c.key)?.kind === 'more' && now - changes.get(c.key)!.at < 15_000 ? changes.get(c.key)!.delta : 0), at: now });
       }
-      store.set({ report, follow: status, changes: new Map(changes), phase: 'done' });
+      store.set({ report: safeReport(report), follow: status, changes: new Map(changes), phase: 'done' });
     },
   });
   const keyboard = openKeyboard();

@@ -4,10 +4,12 @@
 import { Chalk } from 'chalk';
 import type { Finding, Report } from '../types.js';
 import { severityCounts } from './model.js';
+import { safeReport } from '../render/terminal-safe.js';
 
 const LABEL = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
 
-export function exitSummary(r: Report, o: { color: boolean; opened?: Finding; maxFindings?: number; followed?: string }): string {
+export function exitSummary(report: Report, o: { color: boolean; opened?: Finding; maxFindings?: number; followed?: string }): string {
+  const r = safeReport(report);
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const sev = (f: Finding) => (f.severity === 'error' ? c.red.bold : f.severity === 'warning' ? c.yellow.bold : c.cyan)(LABEL[f.severity]);
   const out: string[] = [];
