@@ -1,6 +1,7 @@
 // One scan end to end: pick rules, read the journal (one streaming pass), run the collectors the
 // rules need, diagnose, and assemble the Report. No output here: renderers take the Report.
 
+import { boundRunIndexes, boundRuns } from './run-summary.js';
 import { existsSync, fstatSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -176,7 +177,11 @@ export function assembleReport(a: {
   const jv = journalEv?.ok ? (journalEv.value as JournalEvidence) : undefined;
   const kubeletVersion = a.o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(a.evidence);
   const { findings, skipped, rulesRun } = diagnose({ rules: a.rules, evidence: a.evidence, hits: a.hits, now: a.now, kubeletVersion });
-  const runs = jv?.runs ?? [];
+  const allRuns = jv?.runs ?? [];
+  const latest = jv?.latestRun ?? allRuns.length - 1;
+  const bounded = boundRuns(allRuns, latest);
+  const runs = bounded.runs;
+  for (const f of findings) f.runs = boundRunIndexes(f.runs);
   const report: Report = {
     version: 1,
     tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
@@ -185,8 +190,9 @@ export function assembleReport(a: {
     node: { name: jv?.facts.nodeName ?? nodeName(a.evidence) ?? jv?.facts.hostnames[0], kubeletVersion },
     sources: a.sources,
     runs,
+    ...(bounded.total !== undefined ? { runsTotal: bounded.total } : {}),
     // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
-    crashLoop: crashLoopOf(runs, jv?.latestRun ?? runs.length - 1),
+    crashLoop: crashLoopOf(allRuns, latest),
     findings,
     skipped,
     rulesRun,

@@ -66,7 +66,8 @@ export function journalEntryToRecord(obj: Record<string, unknown>, source: strin
   const process = fieldText(obj.SYSLOG_IDENTIFIER) ?? fieldText(obj._COMM);
   const pidText = fieldText(obj._PID) ?? fieldText(obj.SYSLOG_PID);
   const rt = fieldText(obj.__REALTIME_TIMESTAMP);
-  const valid = rt !== undefined && /^\d{4,}$/.test(rt);
+  // a timestamp past what a Date holds (a 20-digit value) would throw in toISOString and void the journal
+  const valid = rt !== undefined && /^\d{4,19}$/.test(rt) && Number(rt) / 1000 <= 8.64e15;
   const time = valid ? Math.floor(Number(rt) / 1000) : undefined;
   const sysUnit = fieldText(obj._SYSTEMD_UNIT) ?? '';
   const unit = fieldText(obj.UNIT) ?? fieldText(obj.USER_UNIT) ?? sysUnit;
