@@ -4,7 +4,7 @@
 // GOAWAY: a proxy or load balancer with no upstream), which a static kube-apiserver that is not up yet never does
 // (it gives `connection refused`).
 
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, type CheckResult } from '../src/rules/kit.js';
 
 /** A run of failures this long is reported whatever they look like. */
 const RUN_OF_FAILURES = 5;

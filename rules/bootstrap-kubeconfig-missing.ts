@@ -3,7 +3,7 @@
 // certificate expired, the kubelet only fell back to the bootstrap file because of that: the line is a consequence of
 // client-cert-expired (which explains it), reported at info severity so it is not a second error.
 
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: "bootstrap-kubeconfig-missing",

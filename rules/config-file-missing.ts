@@ -2,7 +2,7 @@
 // pkg/kubelet/kubeletconfig/configfiles), or — when all that was posted is `systemctl status kubelet` for a kubeadm
 // unit that exits before printing a line — inferred as the likely cause and said so, with the check that settles it.
 
-import { defineRule, type CheckResult } from '../src/rules/model.js';
+import { defineRule, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'config-file-missing',
