@@ -6,7 +6,31 @@ import { defineRule } from '../src/rules/model.js';
 import { parseVersion } from '../src/rules/model.js';
 import type { Citation } from '../src/types.js';
 
-export default defineRule({
+// The mismatch's only visible symptom on containerd/cgroup v2 nodes: the runtime's cgroups and the kubelet's
+// disagree, the kubelet sees the control-plane sandboxes as changed and kills and re-creates them every few minutes
+// (their containers finish with exit code 0 after SIGTERM). Counted, not matched one by one: a control-plane pod
+// dying once is an upgrade, a reboot or an operator; the REMOVE of a static pod from its file source, or the
+// shutdown manager, mark those and silence this signal.
+const LOOP_DIED = {
+  // pkg/kubelet/kubelet.go syncLoopIteration V(2): printf `SyncLoop (PLEG): %q, event: %#v` (<= v1.20,
+  // `"etcd-m0_kube-system(uid)", event: &pleg.PodLifecycleEvent{ID:"…", Type:"ContainerDied", …}`), structured
+  // `"SyncLoop (PLEG): event for pod" pod="kube-system/etcd-m0" event=&{ID:… Type:ContainerDied Data:…}` (v1.21+;
+  // the JSON logger marshals the event as {"ID":…,"Type":"ContainerDied",…})
+  pattern: 'SyncLoop \\(PLEG\\)(?:: event for pod"? pod="?kube-system/|: ")(?<cpPod>(?:etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-[\\w.-]+)[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
+  versions: '>=1.10',
+};
+// pkg/kubelet/kuberuntime/kuberuntime_manager.go: event SandboxChanged `Pod sandbox changed, it will be killed and
+// re-created.` (logged as `"Event occurred" … reason="SandboxChanged"` by the structured event logger, v1.2x)
+const LOOP_SANDBOX = { pattern: 'reason="?SandboxChanged|Pod sandbox changed, it will be killed and re-created', versions: '>=1.10' };
+// pkg/kubelet/pleg/generic.go V(2) (v1.23+): `"Generic (PLEG): container finished" podID=… containerID=… exitCode=0`
+const LOOP_FINISHED = { pattern: 'Generic \\(PLEG\\): container finished"? podID=\\S+ containerID=\\S+ exitCode=0\\b', versions: '>=1.23' };
+// what makes control-plane pods die once on a healthy node: their manifest changed (upgrade) or the node shuts down
+const LOOP_EXPLAINED = { pattern: 'SyncLoop (?:REMOVE"? source="?file|\\(REMOVE, "file"\\))|Shutdown manager', versions: '>=1.10' };
+const LOOP_PATTERNS = [LOOP_DIED, LOOP_SANDBOX, LOOP_FINISHED, LOOP_EXPLAINED];
+/** Control-plane ContainerDied events (a kill is two: the container and its sandbox) before the loop is named. */
+const LOOP_MIN_DIED = 2;
+
+const rule = defineRule({
   id: 'cgroup-driver-mismatch',
   title: "The kubelet's cgroup driver differs from the container runtime's",
   severity: 'error',
@@ -16,7 +40,7 @@ export default defineRule({
   match: {
     journal: [
       // dockershim (~v1.6 - v1.23): printf and structured (`\"` unescaped before matching)
-      { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver: "(?<runtime>[^"]+)"', versions: '<=1.23', fatal: true },
+      { pattern: 'misconfiguration: kubelet cgroup driver: "(?<kubelet>[^"]+)" is different from docker cgroup driver(?:: "(?<runtime>[^"]+)")?', versions: '<=1.23', fatal: true },
       // runc's systemd manager given a cgroupfs path (kubelet cgroupfs, runtime systemd), in sandbox/container errors
       { pattern: 'expected cgroupsPath to be of format "?slice:prefix:name"? for systemd cgroups, got "(?<path>[^"]+)" instead', processes: 'any' },
       // KubeletCgroupDriverFromCRI (alpha v1.28, on from v1.31): the runtime answered RuntimeConfig with a driver value
@@ -25,6 +49,7 @@ export default defineRule({
       // the runtime has no RuntimeConfig (containerd < 2.0, CRI-O < 1.28): the kubelet keeps its own cgroupDriver (I level;
       // the fallback is to go in v1.36). Not a failure by itself: it says the kubelet did not adopt the runtime's driver.
       { pattern: 'CRI implementation should be updated to support RuntimeConfig(?: when KubeletCgroupDriverFromCRI feature gate has been enabled)?\\. Falling back to using cgroupDriver from kubelet config', versions: '>=1.28' },
+      ...LOOP_PATTERNS,
     ],
   },
   message: 'The kubelet uses the {{kubelet|\'?\'}} cgroup driver but the container runtime uses {{runtime|\'?\'}}; pods (including static control-plane pods) cannot be created consistently.',
@@ -51,11 +76,21 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/configure-cgroup-driver/',
     'https://kubernetes.io/blog/2024/08/21/cri-cgroup-driver-lookup-now-beta/',
   ],
-  check({ evidence, hits }) {
+  check(ctx) {
+    const { evidence, hits } = ctx;
     const rt = evidence.runtime;
     const s = rt?.settings;
+    // the loop's patterns by identity, wherever they sit in the list
+    const patterns = hits.byPattern;
+    const loopIdx = LOOP_PATTERNS.map((p) => (rule.match?.journal ?? []).indexOf(p));
+    const loopCount = loopIdx.reduce((n, i) => n + (patterns[i] ?? 0), 0);
+    const died = patterns[loopIdx[0]!] ?? 0;
+    const sandbox = patterns[loopIdx[1]!] ?? 0;
+    const finished = patterns[loopIdx[2]!] ?? 0;
+    const explained = patterns[loopIdx[3]!] ?? 0;
+    const loopSeen = died >= LOOP_MIN_DIED && (sandbox > 0 || finished > 0) && explained === 0;
     const fallbackSeen = (hits.byPattern[3] ?? 0) > 0;
-    const failureSeen = hits.count > (hits.byPattern[3] ?? 0);
+    const failureSeen = hits.count - loopCount > (hits.byPattern[3] ?? 0);
     if (rt?.driver && s && s.from === 'kubeletConfig' && rt.driver.value !== s.cgroupDriver) {
       const v = s.kubeletVersion ? parseVersion(s.kubeletVersion) : undefined;
       // the journal's fallback line says the kubelet kept its own driver, whatever the runtime's version suggests
@@ -85,7 +120,16 @@ export default defineRule({
         ...(fallbackSeen && vars.kubelet ? { message: `The kubelet uses the ${vars.kubelet} cgroup driver from its own configuration (the runtime does not report its driver, so the kubelet fell back) but the container runtime uses ${vars.runtime}; pod sandboxes fail as the journal shows.` } : {}),
       };
     }
+    if (loopSeen)
+      return {
+        severity: 'warning',
+        evidence: [],
+        vars: { kubelet: s?.cgroupDriver ?? 'systemd (kubeadm default)', runtime: 'cgroupfs (containerd default: SystemdCgroup = false)' },
+        message: `Control-plane static pods (${hits.captures.cpPod ?? 'kube-system'} …) are being killed and re-created: ${died} ContainerDied events${sandbox ? `, ${sandbox} "sandbox changed"` : ''}${finished ? `, ${finished} containers finished with exit code 0` : ''}, with no upgrade or shutdown to explain them. On containerd this is the symptom of the kubelet and runc using different cgroup drivers (kubeadm's kubelet: systemd; containerd's default runc: cgroupfs).`,
+      };
     if (rt && s?.from === 'defaults') return { skip: `no failure in the journal, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
     return undefined;
   },
 });
+
+export default rule;

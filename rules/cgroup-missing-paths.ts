@@ -29,8 +29,11 @@ export default defineRule({
       { pattern: '"The cgroup has some missing paths" cgroupName="?\\[?(?<name>[^"\\]]*)\\]?"? paths="?\\[?(?<paths>[^"\\]]*)', versions: '1.21 - 1.26' },
       { pattern: "failed to initialize top level QOS containers: root container (?<cgroup>\\S+) doesn't exist" },
       { pattern: 'error validating root container (?<cgroup>\\S+) : cgroup \\["?(?<name>[^"\\]]*)"?\\] has some missing (?:paths|controllers)' },
-      { pattern: 'system validation failed - Following Cgroup subsystem not mounted: \\[(?<paths>[^\\]]*)\\]' },
-      { pattern: 'invalid configuration: cgroup-root "(?<cgroup>[^"]*)" doesn\'t exist' },
+      // (`system validation failed - Following Cgroup subsystem not mounted` is a controller, not a reserved cgroup:
+      // cgroup-controller-missing)
+      // container_manager_linux.go NewContainerManager: `invalid configuration: cgroup-root %q doesn't exist` with a
+      // CgroupName ([]string), so %q prints `["kubelet"]` (v1.10+); a plain quoted name is accepted too
+      { pattern: 'invalid configuration: cgroup-root \\[?"?(?<cgroup>[^"\\]\\s]*)"?\\]? doesn\'t exist' },
       // ~v1.27+ cgroup v2 Validate(): the reserved cgroup has no cgroup.controllers file to read (it does not exist)
       { pattern: 'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits(?: on "(?<cgroup>[^"]*)")?: could not read controllers for cgroup "?\\[?"?(?<name>[^"\\]]*)"?\\]?"?: (?<paths>[^"]*)', versions: '>=1.27' },
     ],

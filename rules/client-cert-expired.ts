@@ -19,8 +19,17 @@ export default defineRule({
       // F9.1: oldest / middle / newer wordings (the newer names the kubeconfig)
       { pattern: 'part of the existing bootstrap client certificate (?:in (?<file>\\S+) )?is expired: (?<expiry>[^"]+)' },
       { pattern: 'No valid client certificate is found but the server is not responsive' },
-      // F13: Go's x509 wording (any TLS peer: the kubelet's own certificate or the API server's)
-      { pattern: 'x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
+      // F13: Go's x509 wording with no request URL to tell the peer. In a client-go call (`<verb> "https://…": [tls:
+      // failed to verify certificate: ]x509: certificate has expired…`) the certificate the kubelet rejected is the
+      // API server's (an expired client certificate gets 401 Unauthorized instead): apiserver-cert-expired.
+      { pattern: '^(?!.*https?://[^"\\s]+"?: (?:tls: failed to verify certificate: )?x509: certificate has expired).*?x509: certificate has expired or is not yet valid(?:: current time (?<current>\\S+) is (?<direction>after|before) (?<notAfter>[^"\\s]+))?' },
+      // Harvested (docs/catalogue/wordings.yaml): pkg/kubelet/certificate/transport.go addCertRotation, the kubelet's
+      // own verdict on an expired client certificate: `The currently active client certificate has expired and the server
+      // is responsive, exiting.` (F v1.10-v1.20, E + exit v1.21+), `…has expired, but the server is not responsive. A
+      // restart may be necessary…` (v1.10+), `It has been %s since a valid client cert was found and the server is
+      // responsive, exiting.` / `…, but the server is not responsive…` (v1.10-v1.20), `No valid client certificate is
+      // found and the server is responsive, exiting.` (v1.21+).
+      { pattern: '(?:The currently active client certificate has expired,? (?:and|but) the server is|It has been \\S+ since a valid client cert was found,? (?:and|but) the server is|No valid client certificate is found and the server is responsive, exiting)', versions: '>=1.10' },
     ],
   },
   message: "The kubelet's client certificate expired ({{expiry|notAfter|'see the cited lines'}}); the API server rejects it and the kubelet cannot renew it by itself.",
@@ -69,7 +78,7 @@ export default defineRule({
       }
       if (h.count > 0) {
         // the certificate on disk is valid now: the journal's complaint is older, or is about another peer
-        const onlyX509 = h.byPattern[0] === 0 && h.byPattern[1] === 0;
+        const onlyX509 = h.byPattern[0] === 0 && h.byPattern[1] === 0 && (h.byPattern[3] ?? 0) === 0;
         return {
           message: onlyX509
             ? `A certificate on the kubelet's TLS path has expired or is not yet valid; the kubelet's own client certificate is valid until ${cert.notAfter.slice(0, 10)}, so check the API server's serving certificate and the node's clock.`

@@ -44,7 +44,10 @@ export default defineRule({
   ],
   check(ctx): CheckResult {
     const kc = ctx.evidence.kubeletConfig;
-    if (!kc) return ctx.hits.count > 0 ? { evidence: [] } : { skip: 'kubelet command line unknown' };
+    // `unknown flag: --x` for a flag the kubelet never removed is a typo or a foreign flag: unknown-flag-typo's
+    const journalFlag = ctx.hits.captures.flag as string | undefined;
+    const journalRemoved = ctx.hits.count > 0 && (!journalFlag || REMOVED_BY_NAME.has(journalFlag));
+    if (!kc) return journalRemoved ? { evidence: [] } : { skip: 'kubelet command line unknown' };
     const ver = kc.kubeletVersion ? parseVersion(kc.kubeletVersion) : undefined;
     const verText = kc.kubeletVersion ?? 'unknown';
     const applies = (removedIn: string) => (ver ? ge(ver, removedIn) : true);
@@ -84,7 +87,7 @@ export default defineRule({
         current: true,
       });
     }
-    if (!outs.length && ctx.hits.count > 0) return { evidence: [] };
+    if (!outs.length && journalRemoved) return { evidence: [] };
     return outs;
   },
 });

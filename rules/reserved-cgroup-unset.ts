@@ -14,8 +14,8 @@ const EXAMPLE: Record<Field, string> = { systemReservedCgroup: '/system.slice', 
 function fieldsInHits(hits: RuleHits): Field[] {
   const found = new Set<Field>();
   for (const s of [...hits.samples, ...(hits.latest ? [hits.latest] : [])])
-    for (const m of s.text.matchAll(/\b(systemReservedCgroup|kubeReservedCgroup) \(--(?:system|kube)-reserved-cgroup\) must be specified/gi))
-      found.add(/^system/i.test(m[1]!) ? 'systemReservedCgroup' : 'kubeReservedCgroup');
+    for (const m of s.text.matchAll(/\b(systemReservedCgroup|kubeReservedCgroup) \(--(?:system|kube)-reserved-cgroup\) must be specified|Failed to enforce (System|Kube) Reserved (?:Compressible )?Cgroup Limits on "":/gi))
+      found.add(/^system/i.test(m[1] ?? m[2]!) ? 'systemReservedCgroup' : 'kubeReservedCgroup');
   return (['systemReservedCgroup', 'kubeReservedCgroup'] as const).filter((f) => found.has(f));
 }
 
@@ -42,6 +42,9 @@ export default defineRule({
       // V1 (v1.23+): `systemReservedCgroup (--system-reserved-cgroup) must be specified when "system-reserved" contained in enforceNodeAllocatable …`
       // newest: `… must be specified when "system-reserved" or "system-reserved-compressible" included in …`; V2 (<= v1.22) capitalised
       { pattern: '(?<field>systemReservedCgroup|kubeReservedCgroup) \\(--(?:system|kube)-reserved-cgroup\\) must be specified when' },
+      // before that validation (<= v1.22) the kubelet tried anyway: node_container_manager_linux.go enforceExistingCgroup
+      // on the empty cgroup name, `Failed to enforce System Reserved Cgroup Limits on "": …` (any reason after it)
+      { pattern: 'Failed to enforce (?<which>System|Kube) Reserved (?:Compressible )?Cgroup Limits on "":', versions: '<1.23' },
     ],
   },
   message: 'enforceNodeAllocatable contains {{key|\'a reservation\'}} but {{field|\'its cgroup\'}} {{verb|\'is\'}} not set, so the kubelet rejects its configuration and exits.',

@@ -14,9 +14,10 @@ export default defineRule({
   match: {
     journal: [
       // printf: `Unable to read config path "/etc/kubernetes/manifests": path does not exist, ignoring`
-      { pattern: 'Unable to read config path "?(?<path>[^"\\s:]+)"?: path does not exist, ignoring' },
+      { pattern: 'Unable to read config path "?(?<path>[^"\\s:]+)"?: path does not exist(?:, ignoring)?' },
       // structured: `"Unable to read config path" err="path does not exist, ignoring" path="/etc/kubernetes/manifests"`
-      { pattern: '"Unable to read config path" err="path does not exist, ignoring" path="(?<path>[^"]+)"' },
+      // (the path may be cut at terminal width: its closing quote is not required)
+      { pattern: '"Unable to read config path" err="path does not exist, ignoring" path="(?<path>[^"\\s]+?)(?:"|…|>|$)' },
       { pattern: '"Unable to read config path" path="(?<path>[^"]+)" err="path does not exist, ignoring"' },
     ],
   },

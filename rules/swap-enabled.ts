@@ -15,7 +15,7 @@ export default defineRule({
   match: {
     journal: [
       // v1.8 → ~v1.30 (capitalised first, lower-case later, with the /proc/swaps dump); ~v1.31+ without `!` and dump
-      { pattern: 'Running with swap on is not supported, please disable swap!? or set --fail-swap-on flag to false(?:\\. /proc/swaps contained: (?<swaps>.*))?', versions: '>=1.8' },
+      { pattern: 'Running with swap on is not supported(?:, please disable swap!? or set --fail-swap-on flag to false(?:\\. /proc/swaps contained: (?<swaps>.*))?)?', versions: '>=1.8' },
       { pattern: '"Swap is on" /proc/swaps contents=', versions: '>=1.31' },
       { pattern: 'failed to determine if swap is on' },
     ],

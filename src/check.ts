@@ -5,13 +5,14 @@
 //                 `# ok: <id>`     — the next line must NOT be cited by <id>
 //                 `# todoruleid: <id>` / `# todook: <id>` — known gaps, reported, never failing
 
-import { EXIT_RULE_ID } from './engine/exit.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseYamlSafe } from './rules/load.js';
 import type { Rule } from './rules/model.js';
 import { runScan } from './scan.js';
+import { EXIT_RULE_ID } from './engine/exit.js';
 import type { Report } from './types.js';
+import { redact } from './redact.js';
 
 export interface FixtureSpec {
   description: string;
@@ -160,8 +161,9 @@ export async function checkFixture(dir: string, rules: Rule[], cwd = process.cwd
       // a fixture with no journal must never read the test runner's stdin
       inputs: c.journals.length ? undefined : [],
     });
-    // the engine's kubelet-exit-unexplained folded under the rule that explains the exit is that rule's consequence, not a finding to expect
-    const actual = new Set(report.findings.filter((f) => !(f.ruleId === EXIT_RULE_ID && f.explainedBy)).map((f) => f.ruleId));
+    // The exit finding folded under the rule that explains the exit is part of that cause (its details), not
+    // a finding of its own: a fixture need not list it, though one that does still requires it.
+    const actual = new Set(report.findings.filter((f) => !(f.ruleId === EXIT_RULE_ID && f.explainedBy && !expected.has(f.ruleId))).map((f) => f.ruleId));
     const missing = [...expected].filter((id) => !actual.has(id)).sort();
     const extra = [...actual].filter((id) => !expected.has(id)).sort();
     const todos: string[] = [];
@@ -227,7 +229,7 @@ export function renderCheck(results: CaseResult[], color: (s: string, kind: 'ok'
       lines.push(`${color('✗', 'bad')} ${head}`);
       if (r.missing.length) lines.push(`    missing (expected, not found): ${r.missing.join(', ')}`);
       if (r.extra.length) lines.push(`    extra (found, not expected):   ${r.extra.join(', ')}`);
-      for (const p of r.problems) lines.push(`    ${p}`);
+      for (const p of r.problems) lines.push(`    ${redact(p)}`);
     }
     for (const t of r.todos) lines.push(`    ${color(t, 'dim')}`);
   }

@@ -108,11 +108,14 @@ export function buildProgram(): Command {
       // The terminal gets the TUI unless --format asks for something else on stdout (with --output the format goes to the file).
       const tui = interactiveTerminal() && (!opts.format || !!opts.output);
       let report: Report;
-      if (opts.follow) {
+      if (opts.follow && tui) {
+        const [{ followInput }, { runTuiFollow }] = await Promise.all([import('./follow.js'), import('./tui/run.js')]);
+        report = await runTuiFollow({ scan: scanOpts, input: followInput(scanOpts), color });
+        writeOutput(report);
+      } else if (opts.follow) {
         const { runFollow } = await import('./follow.js');
         report = await runFollow({
           scan: scanOpts,
-          tui,
           format: opts.output ? 'text' : format,
           color,
           renderAtEnd: (r) => RENDERERS[format]!(r, { color: format === 'text' && color, stats: opts.stats, rules }),

@@ -316,8 +316,6 @@ export function resolvedLine(f: Finding, color: boolean): string {
 
 export interface RunFollowOptions {
   scan: ScanOptions;
-  /** Show the TUI (stdout is a terminal, not CI, no --format). */
-  tui: boolean;
   /** text: a line per new finding; json: an object per line (NDJSON); others: the document at the end. */
   format: string;
   color: boolean;
@@ -327,13 +325,12 @@ export interface RunFollowOptions {
   writeErr?: (s: string) => void;
 }
 
-/** The CLI's follow mode; returns the final report (for --output and the exit code). */
+/**
+ * The CLI's follow mode off a terminal (the TUI's is tui/run.tsx runTuiFollow): a line per finding, or the
+ * document at the end. Returns the final report (for --output and the exit code).
+ */
 export async function runFollow(o: RunFollowOptions): Promise<Report> {
   const fi = followInput(o.scan);
-  if (o.tui) {
-    const { runTuiFollow } = await import('./tui/run.js');
-    return runTuiFollow({ scan: o.scan, input: fi, color: o.color });
-  }
   const write = o.write ?? ((s: string) => void process.stdout.write(s));
   const writeErr = o.writeErr ?? ((s: string) => void process.stderr.write(s));
   const lines = o.format === 'text' || o.format === 'json';

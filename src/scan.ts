@@ -15,6 +15,7 @@ import { fileInput, journalctlInput, type JournalInput } from './journal/read.js
 import { crashLoopOf } from './journal/runs.js';
 import type { Rule } from './rules/model.js';
 import type { LogRecord, Report, SourceInfo } from './types.js';
+import { redactDeep } from './redact.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -198,7 +199,8 @@ export function assembleReport(a: {
     rulesRun,
   };
   report.verdict = verdict(report);
-  return report;
+  // the one place text enters a report (scans, follow events, check): no secret gets past it
+  return redactDeep(report);
 }
 
 /** Whether this machine looks like a Kubernetes node (so its /proc, /sys and /etc are worth reading). */

@@ -1,8 +1,9 @@
-// Build dist/ once so CLI tests run the real compiled program.
+// Build dist/ once so CLI tests and the parallel scan's worker run the real compiled program — and only
+// when a source changed since the last build: every vitest run rebuilding with tsc cost ~10-40 s here.
 import { execSync } from 'node:child_process';
+import { ensureBuilt } from '../scripts/build-stamp.mjs';
 
 export default function setup(): void {
   const cwd = new URL('..', import.meta.url).pathname;
-  execSync('npx tsc -p tsconfig.json', { cwd, stdio: 'inherit' });
-  execSync('node scripts/build-rules.mjs', { cwd, stdio: 'inherit' }); // the bundled built-in rules the CLI loads
+  ensureBuilt(cwd, (cmd: string) => execSync(cmd, { cwd, stdio: 'inherit' }));
 }

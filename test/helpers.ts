@@ -32,6 +32,23 @@ export async function scanText(text: string | Buffer, opts: Partial<ScanOptions>
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
+/**
+ * The slow equivalence proofs (fast scan = reference scan, parallel scan = single-threaded scan) run at a
+ * smaller size by default, so that `npm test` stays under three minutes on two cores, and at full size
+ * with KUBELET_DOCTOR_TEST_FULL=1 (before changing the scanner, the parser or the run tracker).
+ */
+export const FULL_PROOFS = process.env.KUBELET_DOCTOR_TEST_FULL === '1';
+
+/** `small` by default, `full` with KUBELET_DOCTOR_TEST_FULL=1. */
+export function proofSize(small: number, full: number): number {
+  return FULL_PROOFS ? full : small;
+}
+
+/** Every `step`-th item (all of them with KUBELET_DOCTOR_TEST_FULL=1), starting at `offset`. */
+export function proofSample<T>(items: T[], step: number, offset = 0): T[] {
+  return FULL_PROOFS ? items : items.filter((_, i) => i % step === offset % step);
+}
+
 /** Run the built CLI (bin/kubelet-doctor.js); the suite builds dist/ once in globalSetup. */
 export function cli(args: string[], input?: string | Buffer, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/kubelet-doctor.js'), ...args], {

@@ -4,7 +4,9 @@
 // forced at many offsets (KUBELET_DOCTOR_SPLIT_AT / the splitAt option), including inside crash loops, stack
 // dumps, `key=<` blocks, boot markers, PID changes and systemd lines: where the state at the split cannot be
 // reproduced by a fresh start the scan must fall back (still exact); elsewhere the worker's part is merged.
-// The worker is the compiled dist/src/engine/scan-worker.js (test/global-setup.ts builds dist/).
+// The worker is the compiled dist/src/engine/scan-worker.js (test/global-setup.ts builds dist/). Each split
+// starts worker threads, so the proofs run on a sample of fixtures and split points by default and on all of
+// them with KUBELET_DOCTOR_TEST_FULL=1 (test/helpers.ts).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { workerUrl } from '../src/engine/parallel-scan.js';
 import { JournalScanner } from '../src/engine/scan-journal.js';
 import { fileInput } from '../src/journal/read.js';
 import { runScan } from '../src/scan.js';
-import { builtinRules, cli, fixtureJournalFiles, ROOT, scratchDir } from './helpers.js';
+import { builtinRules, cli, fixtureJournalFiles, proofSample, proofSize, ROOT, scratchDir } from './helpers.js';
 // @ts-expect-error: plain ESM script without types
 import { journalText } from '../scripts/bench-gen.mjs';
 import { entryFormat } from '../src/journal/entries.js';
@@ -96,7 +98,7 @@ describe('parallel scan = single-threaded scan', () => {
   it('on every fixture journal, split at one of several lines', async () => {
     merged = fellBack = 0;
     // entry formats (json-pretty, verbose) are read entry by entry and never split
-    const files = fixtureJournalFiles().filter((f) => !entryFormat(readFileSync(f)));
+    const files = proofSample(fixtureJournalFiles().filter((f) => !entryFormat(readFileSync(f))), 6);
     expect(files.length).toBeGreaterThan(0);
     for (const [i, f] of files.entries()) {
       const buf = readFileSync(f);
@@ -112,11 +114,11 @@ describe('parallel scan = single-threaded scan', () => {
     for (const variant of ['broken', 'healthy'])
       it(`on a generated ${variant} journal (${format}), split at many offsets`, async () => {
         merged = fellBack = 0;
-        const text = journalText({ format, variant, seed: 11, lines: 2500, restartEvery: 400 }) as string;
+        const text = journalText({ format, variant, seed: 11, lines: proofSize(1200, 2500), restartEvery: 400 }) as string;
         const file = join(scratchDir(), `j.${format}.log`);
         writeFileSync(file, text);
         const buf = readFileSync(file);
-        await sameAt(file, splitPoints(buf, 12), variant === 'broken' ? 100000 : undefined);
+        await sameAt(file, splitPoints(buf, proofSize(2, 12)), variant === 'broken' ? 100000 : undefined);
         // most splits land on plain kubelet lines: the worker's part is merged, not rescanned
         expect(merged).toBeGreaterThan(fellBack);
       }, 300_000);
@@ -131,8 +133,8 @@ describe('parallel scan = single-threaded scan', () => {
       writeFileSync(first, all.slice(0, 900).join('\n') + '\n');
       const file = join(dir, 'second.log');
       writeFileSync(file, all.slice(900).join('\n'));
-      await sameAt(file, splitPoints(readFileSync(file), 8), 100000, first);
-      expect(merged).toBeGreaterThan(2);
+      await sameAt(file, splitPoints(readFileSync(file), proofSize(2, 8)), 100000, first);
+      expect(merged).toBeGreaterThan(proofSize(1, 2));
     }, 300_000);
 
   // lines that change what the parser, the run tracker or the skip logic does next, put right at the split
@@ -187,13 +189,13 @@ describe('parallel scan = single-threaded scan', () => {
           const s = starts[Math.min(starts.length - 1, Math.max(0, at + shift))];
           await sameAt(file, s === undefined ? [] : [s]);
         }),
-        { numRuns: 40, seed: 17 },
+        { numRuns: proofSize(6, 40), seed: 17 },
       );
       expect(merged).toBeGreaterThan(0);
     }, 300_000);
 
   it('the same report from the CLI (KUBELET_DOCTOR_WORKERS=force) as single-threaded', () => {
-    const text = journalText({ format: 'short-precise', variant: 'broken', seed: 2, lines: 20000, restartEvery: 1500 }) as string;
+    const text = journalText({ format: 'short-precise', variant: 'broken', seed: 2, lines: proofSize(8000, 20000), restartEvery: 1500 }) as string;
     const file = join(scratchDir(), 'kubelet.log');
     writeFileSync(file, text);
     const args = ['scan', '--journal', file, '--format', 'json', '--fail-on', 'never', '--now', '2026-01-01T00:00:00Z'];
@@ -221,7 +223,7 @@ describe('parallel scan = single-threaded scan', () => {
     const rules = await builtinRules();
     const prev = { w: process.env.KUBELET_DOCTOR_WORKERS, s: process.env.KUBELET_DOCTOR_SPLIT_AT };
     try {
-      for (const f of fixtureJournalFiles().slice(0, 40)) {
+      for (const f of fixtureJournalFiles().slice(0, proofSize(8, 40))) {
         const buf = readFileSync(f);
         const at = lineStarts(buf)[Math.floor(lineStarts(buf).length / 2)];
         if (at === undefined) continue;

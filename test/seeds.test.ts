@@ -65,7 +65,7 @@ const STORIES: Story[] = [
   { dir: 'seed-004-cri-endpoint-unreachable-modern', first: 'cri-endpoint-unreachable', fix: [/containerd/], cites: /validate CRI v1 runtime API for endpoint/ },
   { dir: 'seed-004-cri-v1-not-implemented', first: 'cri-endpoint-unreachable', fix: [/containerd/], cites: /CRI v1 runtime API is not implemented for endpoint/ },
   { dir: 'seed-004-x509-unknown-authority', first: 'ca-unknown-authority', fix: [/certificate-authority/], cites: /x509: certificate signed by unknown authority/, explains: ['node-not-found'] },
-  { dir: 'seed-004-x509-expired', first: 'client-cert-expired', fix: [/cert/i], cites: /x509: certificate has expired or is not yet valid/ },
+  { dir: 'seed-004-x509-expired', first: 'apiserver-cert-expired', fix: [/cert/i], cites: /x509: certificate has expired or is not yet valid/ },
   { dir: 'seed-004-serving-cert-rejected', first: 'serving-cert-rejected', fix: [/serverTLSBootstrap/, /tlsCertFile/], cites: /remote error: tls: bad certificate/ },
 ];
 

@@ -7,35 +7,19 @@
 // remembers the file and line it came from, so rules can cite `var/lib/kubelet/config.yaml:12`.
 // All paths are node paths read under ctx.opts.root; a live node is root `/`.
 
-import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
-import type { Node as YamlNode } from 'yaml';
-import { yaml } from '../yaml.js';
 import type { Availability } from '../engine/diagnose.js';
-import { parseYamlSafe } from '../rules/load.js';
-import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
-import { BOOL_FLAGS, FLAG_FIELDS, flagName, type FieldType } from './kubelet-flags.js';
+import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
+import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
+import { settingCitation, type Setting } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
-import { findProcesses } from './proc-kubelet.js';
+import { buildInfoVersion } from './kubelet-binary.js';
+import { chooseKubelet, findProcesses } from './proc-kubelet.js';
 import { expandCommand, parseEnvironmentDirective, parseEnvironmentFile, parseUnit, type EnvValue, type UnitDirective, type UnitProblem, type Word } from './unit-file.js';
 
-/** A value and where it came from. */
-export interface Setting<T = unknown> {
-  value: T;
-  /** `flag` (command line), `config` (KubeletConfiguration file), `default` (kubelet default). */
-  origin: 'flag' | 'config' | 'default';
-  /** File shown in citations (relative to --root on captured trees), or a description for defaults. */
-  source: string;
-  line?: number;
-  /** Config field path (`authentication.webhook.enabled`) or flag (`--kubeconfig`). */
-  field: string;
-  /** The environment variable the flag was expanded from, if any. */
-  via?: string;
-  note?: string;
-  /** The source line as written (config files), for citations. */
-  text?: string;
-}
+// the old import path of the setting model (collectors/kubelet-settings.ts), which rules use
+export { settingCitation, settingWhere, type Setting } from './kubelet-settings.js';
 
 export interface KubeletEffective {
   kubeconfig?: Setting<string>;
@@ -153,97 +137,6 @@ function unitFiles(root: string, name: string): string[] {
   return [main, ...dropIns];
 }
 
-// ---- config files with line numbers -----------------------------------------------------------------
-
-function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json' } {
-  const value = parseYamlSafe(text, display) as Record<string, unknown>;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${display}: a KubeletConfiguration must be a mapping`);
-  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yaml();
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-  const fields: Record<string, Setting> = {};
-  const lines = text.split('\n');
-  const walk = (node: unknown, prefix: string) => {
-    if (!isMap(node)) return;
-    for (const pair of node.items) {
-      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const path = prefix ? `${prefix}.${k}` : k;
-      const keyNode = pair.key as YamlNode | null;
-      const line = keyNode?.range ? lc.linePos(keyNode.range[0]).line : undefined;
-      const v = pair.value as YamlNode | null;
-      const js = v && typeof (v as { toJSON?: unknown }).toJSON === 'function' ? (v as unknown as { toJSON(): unknown }).toJSON() : isScalar(v) ? v.value : v;
-      const lineText = line !== undefined ? lines[line - 1]?.trim() : undefined;
-      fields[path] = { value: js, origin: 'config', source: display, line, field: path, ...(lineText ? { text: lineText } : {}) };
-      if (isMap(v)) walk(v, path);
-      else if (isSeq(v)) {
-        /* lists are leaves */
-      }
-    }
-  };
-  walk(doc.contents, '');
-  void file;
-  return { value, fields, format: text.trimStart().startsWith('{') ? 'json' : 'yaml' };
-}
-
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] = cur && v && typeof cur === 'object' && typeof v === 'object' && !Array.isArray(cur) && !Array.isArray(v) ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-// ---- flag values ------------------------------------------------------------------------------------
-
-function convert(raw: string, type: FieldType): unknown {
-  switch (type) {
-    case 'bool':
-      return raw === '' || /^(true|1|t)$/i.test(raw);
-    case 'int':
-      return Number.parseInt(raw, 10);
-    case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
-    case 'map': {
-      const out: Record<string, unknown> = {};
-      for (const kv of raw.split(',')) {
-        const [k, v] = kv.split('=');
-        if (k?.trim()) out[k.trim()] = v === undefined ? true : /^(true|false)$/i.test(v.trim()) ? /^true$/i.test(v.trim()) : v.trim();
-      }
-      return out;
-    }
-    default:
-      return raw;
-  }
-}
-
-function parseFlags(words: Word[]): { flags: Record<string, Setting<string>>; repeated: Record<string, Setting<string>[]>; positional: string[] } {
-  const flags: Record<string, Setting<string>> = {};
-  const all: Record<string, Setting<string>[]> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const f = flagName(w.word);
-    if (!f) {
-      positional.push(w.word);
-      continue;
-    }
-    let value = f.value;
-    if (value === undefined) {
-      const next = words[i + 1];
-      if (!BOOL_FLAGS.has(f.name) && next && !next.word.startsWith('-')) {
-        value = next.word;
-        i++;
-      } else value = BOOL_FLAGS.has(f.name) ? 'true' : '';
-    }
-    const s: Setting<string> = { value, origin: 'flag', source: w.display, line: w.line, field: `--${f.name}`, ...(w.via ? { via: w.via } : {}) };
-    (all[f.name] ??= []).push(s);
-    flags[f.name] = s;
-  }
-  const repeated = Object.fromEntries(Object.entries(all).filter(([, v]) => v.length > 1));
-  return { flags, repeated, positional };
-}
-
 // ---- the collector ----------------------------------------------------------------------------------
 
 interface CommandLine {
@@ -255,13 +148,16 @@ interface CommandLine {
   notes: string[];
 }
 
-function fromProcess(ctx: CollectContext): CommandLine | undefined {
-  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv
-  const proc = findProcesses(ctx.opts.root).procs.find((p) => p.name === 'kubelet' && ['kubelet', 'hyperkube'].includes(posix.basename(p.argv[0] ?? '')));
+function fromProcess(ctx: CollectContext, execStart: string | undefined, problems: string[]): (CommandLine & { exeHost?: string }) | undefined {
+  // the plain kubelet binary (or hyperkube kubelet): wrappers such as k3s carry no kubelet flags in argv;
+  // only a process running root's own binary is believed (its flags name files read as root)
+  const choice = chooseKubelet(ctx.opts.root, findProcesses(ctx.opts.root).procs, execStart, true);
+  for (const r of choice.refused) problems.push(r.reason);
+  const proc = choice.kubelet;
   if (!proc) return undefined;
   ctx.source({ name: proc.source, kind: 'collector', format: 'cmdline', problems: [] });
   const words: Word[] = proc.argv.map((a, i) => ({ word: a, display: proc.source, file: `/proc/${proc.pid}/cmdline`, line: i + 1 }));
-  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [] };
+  return { words, origin: 'process', process: { pid: proc.pid, source: proc.source }, problems: [], notes: [], exeHost: proc.trust.exeHost };
 }
 
 function fromUnit(ctx: CollectContext): CommandLine | undefined {
@@ -361,8 +257,9 @@ const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line de
 export async function collect(ctx: CollectContext): Promise<Availability> {
   const root = ctx.opts.root;
   const problems: string[] = [];
-  const proc = fromProcess(ctx);
   const unit = fromUnit(ctx);
+  const execStart = unit?.words[0]?.word;
+  const proc = fromProcess(ctx, execStart?.startsWith('/') ? execStart : undefined, problems);
   const cmd = proc ?? unit;
   if (!cmd) {
     return {
@@ -499,21 +396,10 @@ export async function collect(ctx: CollectContext): Promise<Availability> {
     fields,
     unitProblems: unit?.problems ?? [],
     problems,
-    kubeletVersion: ctx.opts.kubeletVersion ?? (ctx.opts.live ? binaryVersion(binary) : undefined) ?? packagedVersion(root),
+    kubeletVersion: ctx.opts.kubeletVersion ?? buildInfoVersion(root, proc?.exeHost, execStart) ?? packagedVersion(root),
     hostname,
   };
   return { ok: true, value: evidence };
-}
-
-/**
- * On a live node, ask the kubelet binary itself (`kubelet --version` prints `Kubernetes v1.30.2`); it
- * only prints and exits. Never on a captured tree: its binaries are not this machine's to run.
- */
-function binaryVersion(binary: string | undefined): string | undefined {
-  if (!binary || !binary.startsWith('/') || posix.basename(binary) !== 'kubelet') return undefined;
-  const r = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] });
-  const m = /Kubernetes (v\d+\.\d+\.\d+[\w.+-]*)/.exec(r.stdout ?? '');
-  return m?.[1];
 }
 
 /** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */
@@ -524,35 +410,3 @@ function packagedVersion(root: string): string | undefined {
   return m ? `v${m[1]}` : undefined;
 }
 
-// ---- helpers for rules --------------------------------------------------------------------------------
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return v === '' ? '""' : v;
-  return JSON.stringify(v);
-}
-
-/** A citation for a setting: `var/lib/kubelet/config.yaml:12 authentication.webhook.enabled = true`. */
-export function settingCitation(s: Setting, note?: string): Citation {
-  const isFile = s.origin !== 'default' || /\//.test(s.source);
-  return {
-    kind: isFile && s.origin !== 'default' ? 'file' : 'config',
-    source: s.source,
-    ...(s.line !== undefined ? { line: s.line } : {}),
-    text:
-      s.origin === 'flag'
-        ? `${s.field}=${s.value}${s.via ? ` (from $${s.via})` : ''}`
-        : s.origin === 'default'
-          ? `not set: ${s.source}`
-          : (s.text ?? `${s.field}: ${show(s.value)}`),
-    field: s.field,
-    value: show(s.value),
-    ...(note ?? s.note ? { note: note ?? s.note } : {}),
-  };
-}
-
-/** Where a setting can be changed, in words (`in /var/lib/kubelet/config.yaml`, `the --read-only-port flag`). */
-export function settingWhere(s: Setting): string {
-  if (s.origin === 'flag') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
-  if (s.origin === 'config') return `${s.field} in ${s.source}${s.line ? `:${s.line}` : ''}`;
-  return `${s.field} (not set; ${s.source})`;
-}

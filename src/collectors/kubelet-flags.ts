@@ -86,8 +86,8 @@ export const REMOVED_FLAGS: RemovedFlag[] = [
   ),
   { flag: 'container-runtime', removedIn: '1.27', replacement: 'nothing: the kubelet always talks CRI; keep --container-runtime-endpoint (or containerRuntimeEndpoint)' },
   { flag: 'azure-container-registry-config', removedIn: '1.30', replacement: '--image-credential-provider-config + --image-credential-provider-bin-dir with acr-credential-provider' },
-  { flag: 'keep-terminated-pod-volumes', removedIn: '1.30', replacement: 'nothing', approximate: true },
-  { flag: 'register-schedulable', removedIn: '1.33', replacement: '--register-with-taints / registerWithTaints (node.kubernetes.io/unschedulable:NoSchedule) or kubectl cordon', approximate: true },
+  { flag: 'keep-terminated-pod-volumes', removedIn: '1.31', replacement: 'nothing' },
+  { flag: 'register-schedulable', removedIn: '1.34', replacement: '--register-with-taints / registerWithTaints (node.kubernetes.io/unschedulable:NoSchedule) or kubectl cordon' },
   { flag: 'pod-infra-container-image', removedIn: '1.35', replacement: 'the runtime\'s sandbox image (containerd sandbox_image / pinned_images.sandbox, CRI-O pause_image)' },
 ];
 

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { listDir, readText } from './proc-fs.js';
+import { kubeletTrust, type KubeletTrust } from './kubelet-trust.js';
 
 export interface ProcInfo {
   pid: number;
@@ -57,10 +58,34 @@ export function findProcesses(root: string): { procs: ProcInfo[]; reason?: strin
   return { procs };
 }
 
-/** The kubelet process: a plain `kubelet` binary is preferred over wrappers (kubenswrapper, k3s). */
+/** Kubelet processes split into the one believed and the ones refused (with the reason). */
+export interface KubeletChoice {
+  kubelet?: ProcInfo & { trust: KubeletTrust };
+  refused: { proc: ProcInfo; reason: string }[];
+}
+
+/**
+ * The kubelet process, believed only when it runs as root from a root-owned binary nobody else can
+ * write (kubelet-trust.ts): a process merely *named* kubelet proves nothing. Among believed ones, the
+ * one whose binary is the unit's ExecStart binary wins, then a plain `kubelet` over wrappers.
+ */
+export function chooseKubelet(root: string, procs = findProcesses(root).procs, execStart?: string, plainOnly = false): KubeletChoice {
+  const refused: KubeletChoice['refused'] = [];
+  const ok: (ProcInfo & { trust: KubeletTrust })[] = [];
+  for (const p of procs) {
+    if (p.name !== 'kubelet') continue;
+    if (plainOnly && !['kubelet', 'hyperkube'].includes(basename(p.argv[0] ?? ''))) continue;
+    const trust = kubeletTrust(root, p.pid);
+    if (trust.trusted) ok.push({ ...p, trust });
+    else refused.push({ proc: p, reason: `process ${p.pid} (${p.source}) is not taken for the kubelet: ${trust.reason}` });
+  }
+  const byExec = execStart ? ok.find((p) => p.trust.exe === execStart || p.argv[0] === execStart) : undefined;
+  return { kubelet: byExec ?? ok.find((p) => basename(p.argv[0]!) === 'kubelet') ?? ok[0], refused };
+}
+
+/** The kubelet process (believed only when its binary is root's; see chooseKubelet). */
 export function findKubelet(root: string, procs = findProcesses(root).procs): ProcInfo | undefined {
-  const ks = procs.filter((p) => p.name === 'kubelet');
-  return ks.find((p) => basename(p.argv[0]!) === 'kubelet') ?? ks[0];
+  return chooseKubelet(root, procs).kubelet;
 }
 
 /** Container runtime processes (containerd, crio, dockerd, cri-dockerd). */

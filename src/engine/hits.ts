@@ -41,6 +41,12 @@ export interface RuleHits {
 export const MAX_CITED_TEXT = 2000;
 const LEVEL_ORDER = 'IWEF';
 
+/** A collector's state as another thread hands it over (structured-cloneable): the aggregate and its distinct keys. */
+export interface HitState {
+  hits: RuleHits;
+  seen: string[];
+}
+
 export function emptyHits(patterns: number): RuleHits {
   return { count: 0, byPattern: new Array<number>(patterns).fill(0), runs: [], samples: [], captures: {}, distinct: 0 };
 }
@@ -89,6 +95,60 @@ export class HitCollector {
       this.h.latest = sampleOf(this.pRec, this.pRaw, this.pRun, this.pPattern, this.pCaptures, this.pMatch, this.pText, this.pEndLine);
     }
     return this.h;
+  }
+
+  /** Whether nothing was matched (a collector with no state worth handing over). */
+  get empty(): boolean {
+    return this.h.count === 0 && !this.h.byPattern.some(Boolean);
+  }
+
+  /** The state to hand to another thread (parallel scans: engine/parallel-merge.ts). */
+  exportState(): HitState {
+    return { hits: this.hits, seen: [...this.seen] };
+  }
+
+  /**
+   * Take over another collector's state (the head worker's, for a fresh scanner whose input is done:
+   * its samples' records are the worker's copies, and no more lines reach them).
+   */
+  restore(s: HitState): void {
+    Object.assign(this.hits, s.hits);
+    for (const k of s.seen) this.seen.add(k);
+  }
+
+  /**
+   * Merge the state of a scan of the lines after this one's (the tail worker's), whose run indices start
+   * `runOffset` later: counts add, first samples then the other's, last-wins captures/latest/lastTime,
+   * first-wins firstTime, distinct keys in order.
+   */
+  absorb(s: HitState, runOffset: number): void {
+    const w = s.hits;
+    const h = this.hits;
+    for (let i = 0; i < h.byPattern.length; i++) h.byPattern[i]! += w.byPattern[i] ?? 0;
+    h.count += w.count;
+    for (const r of w.runs) if (!h.runs.includes(r + runOffset)) h.runs.push(r + runOffset);
+    h.firstTime ??= w.firstTime;
+    if (w.lastTime !== undefined) h.lastTime = w.lastTime;
+    if (w.worstLevel && (!h.worstLevel || LEVEL_ORDER.indexOf(w.worstLevel) > LEVEL_ORDER.indexOf(h.worstLevel))) h.worstLevel = w.worstLevel;
+    for (const k in w.captures) h.captures[k] = w.captures[k]!;
+    if (w.count > 0) {
+      for (const k of s.seen) if (this.seen.size < 64) this.seen.add(k);
+      h.distinct = this.seen.size;
+    }
+    const remapped = new Set<HitSample>();
+    const remap = (x: HitSample) => {
+      if (remapped.has(x)) return;
+      remapped.add(x);
+      x.run += runOffset;
+    };
+    for (const x of w.samples) {
+      remap(x);
+      if (h.samples.length < this.limit) h.samples.push(x);
+    }
+    if (w.latest) {
+      remap(w.latest);
+      h.latest = w.latest;
+    }
   }
 
   /**

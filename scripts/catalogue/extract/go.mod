@@ -1,0 +1,3 @@
+module kubelet-doctor/catalogue-extract
+
+go 1.21
