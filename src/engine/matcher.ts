@@ -4,11 +4,11 @@
 import type { LogRecord } from '../types.js';
 import type { JournalPattern, Rule } from '../rules/model.js';
 import { MATCH_WINDOW } from '../rules/safety.js';
+import { cutAt, partialPattern } from './partial.js';
 import { asciiLiteral, HASH_MUL, indexGrams } from './byte-search.js';
 
 // the old import path of the byte search (engine/byte-search.ts)
 export { asciiLiteral, LiteralScanner } from './byte-search.js';
-import { cutAt, partialPattern } from './partial.js';
 
 export interface CompiledPattern {
   ruleId: string;

@@ -107,3 +107,19 @@ export function undecorate(line: string): Decoded {
   }
   return undefined;
 }
+
+/** Spaces a line is indented by. */
+export function leadingSpaces(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** A klog header at the start of the text (cheap check before the regex). */
+export function isKlogStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return false;
+  const d = s.charCodeAt(1);
+  return d >= 48 && d <= 57 && parseKlog(s) !== undefined;
+}
+
