@@ -14,9 +14,10 @@ import { defineRule, parseVersion, type Citation, type DefinedRule } from '../sr
 // `"SyncLoop (PLEG): event for pod" pod="kube-system/etcd-m0" event=&{ID:… Type:ContainerDied Data:…}` (v1.21+;
 // the JSON logger marshals the event as {"ID":…,"Type":"ContainerDied",…}). The patterns leave out the
 // `SyncLoop (PLEG)` prefix every pod event carries: the journal pass looks for each pattern's longest required
-// phrase, and on a healthy node a third of the lines are SyncLoop lines — ContainerDied is the rare part.
+// phrase, and on a healthy node a third of the lines are SyncLoop lines — a control-plane pod's name (spelled
+// whole with its namespace in each branch) and ContainerDied are the rare parts.
 const LOOP_DIED = {
-  pattern: 'pod="?kube-system/(?<cpPod>(?:etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-[\\w.-]+)[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
+  pattern: 'pod="?(?<cpPod>(?:kube-system/etcd-|kube-system/kube-apiserver-|kube-system/kube-controller-manager-|kube-system/kube-scheduler-)[\\w.-]+)[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
   versions: '>=1.21',
 };
 const LOOP_DIED_PRINTF = {
