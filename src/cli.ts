@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Chalk } from 'chalk';
 import { registerCollect } from './bundle/commands.js';
+import { registerFleet } from './fleet/command.js';
 import { renderCheck, runCheck } from './check.js';
 import { checkJournalPath, checkRootPath } from './input-check.js';
 import { redact } from './redact.js';
@@ -170,6 +171,7 @@ export function buildProgram(): Command {
     });
 
   registerCollect(program);
+  registerFleet(program);
 
   program
     .command('check')

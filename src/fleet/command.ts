@@ -1,0 +1,212 @@
+// `kubelet-doctor fleet`: one Job of deploy/job.yaml per selected node (nodeName set), wait with progress on
+// stderr, read each node's JSON report from its pod's log, print one fleet view, delete our Jobs (only ours:
+// they carry a per-run label) at the end and on Ctrl-C. The Job spec has one source: deploy/job.yaml.
+
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { yaml } from '../yaml.js';
+import type { Report, Severity } from '../types.js';
+import { compareNodes, type Comparison } from './compare.js';
+import type { NodeFacts } from './facts.js';
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+export const RUN_LABEL = 'kubelet-doctor.io/fleet-run';
+
+export interface NodeOutcome {
+  node: string;
+  state: 'pending' | 'running' | 'done' | 'failed';
+  report?: Report;
+  reason?: string;
+}
+
+/** The Job manifest, read from the package's deploy/job.yaml (the one source of the spec). */
+export function loadJobTemplate(path = fileURLToPath(new URL('../../deploy/job.yaml', import.meta.url))): Record<string, any> {
+  return yaml().parse(readFileSync(path, 'utf8')) as Record<string, any>;
+}
+
+/** A Job for one node: unique name, the run label on Job and pod, nodeName, optional image. */
+export function jobFor(template: Record<string, any>, node: string, run: string, image?: string): k8s.V1Job {
+  const job = structuredClone(template);
+  const safe = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+  job.metadata.name = `kubelet-doctor-${safe}-${run}`;
+  job.metadata.labels = { ...job.metadata.labels, [RUN_LABEL]: run };
+  job.spec.template.metadata.labels = { ...job.spec.template.metadata.labels, [RUN_LABEL]: run };
+  job.spec.template.spec.nodeName = node;
+  if (image) job.spec.template.spec.containers[0].image = image;
+  return job as k8s.V1Job;
+}
+
+function notReady(n: k8s.V1Node): boolean {
+  return n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True';
+}
+
+/** Why a pod cannot run, or undefined while it may still run. */
+export function podProblem(pod: k8s.V1Pod | undefined): string | undefined {
+  if (!pod) return undefined;
+  const unsched = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+  if (unsched) return `pod unschedulable: ${unsched.message ?? 'no reason given'}`;
+  for (const cs of pod.status?.containerStatuses ?? []) {
+    const w = cs.state?.waiting;
+    if (w && /ImagePull|ErrImage|InvalidImageName|CreateContainerConfigError/.test(w.reason ?? '')) return `${w.reason}: ${w.message ?? ''}`.trim();
+  }
+  return undefined;
+}
+
+export interface FleetOptions {
+  kc: k8s.KubeConfig;
+  namespace: string;
+  selector?: string;
+  notReadyOnly?: boolean;
+  image?: string;
+  timeoutMs: number;
+  pollMs?: number;
+  now?: Date;
+  template?: Record<string, any>;
+  progress?: (line: string) => void;
+  /** Set by the caller to stop early (Ctrl-C); Jobs are still deleted. */
+  signal?: AbortSignal;
+}
+
+export interface FleetResult {
+  outcomes: NodeOutcome[];
+  comparisons: Comparison[];
+  deleted: string[];
+}
+
+export async function runFleet(o: FleetOptions): Promise<FleetResult> {
+  const core = o.kc.makeApiClient(k8s.CoreV1Api);
+  const batch = o.kc.makeApiClient(k8s.BatchV1Api);
+  const run = randomBytes(4).toString('hex');
+  const template = o.template ?? loadJobTemplate();
+  const nodes = (await core.listNode(o.selector ? { labelSelector: o.selector } : {})).items.filter((n) => !o.notReadyOnly || notReady(n));
+  const outcomes = new Map<string, NodeOutcome>();
+  const jobs = new Map<string, string>();
+  const deleted: string[] = [];
+  try {
+    for (const n of nodes) {
+      const name = n.metadata?.name ?? '';
+      outcomes.set(name, { node: name, state: 'pending' });
+      const job = jobFor(template, name, run, o.image);
+      try {
+        await batch.createNamespacedJob({ namespace: o.namespace, body: job });
+        jobs.set(name, job.metadata!.name!);
+      } catch (e) {
+        outcomes.set(name, { node: name, state: 'failed', reason: `could not create the Job: ${(e as Error).message}` });
+      }
+      if (notReady(n) && jobs.has(name)) outcomes.get(name)!.reason = 'node is NotReady';
+    }
+    const deadline = Date.now() + o.timeoutMs;
+    for (;;) {
+      const open = [...outcomes.values()].filter((x) => x.state === 'pending' || x.state === 'running');
+      if (!open.length || o.signal?.aborted) break;
+      for (const out of open) {
+        const jobName = jobs.get(out.node)!;
+        const pods = (await core.listNamespacedPod({ namespace: o.namespace, labelSelector: `job-name=${jobName}` })).items;
+        const pod = pods[0];
+        const problem = podProblem(pod);
+        const phase = pod?.status?.phase;
+        if (problem) Object.assign(out, { state: 'failed', reason: problem });
+        else if (phase === 'Succeeded' || phase === 'Failed') {
+          const log = await core.readNamespacedPodLog({ namespace: o.namespace, name: pod!.metadata!.name! });
+          try {
+            out.report = JSON.parse(String(log)) as Report;
+            out.state = 'done';
+          } catch {
+            Object.assign(out, { state: 'failed', reason: `pod ${phase}, its log is not a JSON report` });
+          }
+        } else if (phase === 'Running') out.state = 'running';
+      }
+      o.progress?.([...outcomes.values()].map((x) => `${x.node}: ${x.state}`).join(', '));
+      if (Date.now() > deadline) {
+        for (const x of outcomes.values())
+          if (x.state === 'pending' || x.state === 'running') Object.assign(x, { state: 'failed', reason: `${x.reason ? `${x.reason}; ` : ''}timed out after ${Math.round(o.timeoutMs / 1000)}s` });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, o.pollMs ?? 2000));
+    }
+    if (o.signal?.aborted)
+      for (const x of outcomes.values()) if (x.state === 'pending' || x.state === 'running') Object.assign(x, { state: 'failed', reason: 'interrupted' });
+  } finally {
+    for (const jobName of jobs.values()) {
+      try {
+        await batch.deleteNamespacedJob({ name: jobName, namespace: o.namespace, propagationPolicy: 'Background' });
+        deleted.push(jobName);
+      } catch (e) {
+        o.progress?.(`could not delete Job ${o.namespace}/${jobName}: ${(e as Error).message}`);
+      }
+    }
+  }
+  const withFacts = [...outcomes.values()]
+    .filter((x) => (x.report as { facts?: NodeFacts } | undefined)?.facts)
+    .map((x) => ({ name: x.node, facts: (x.report as unknown as { facts: NodeFacts }).facts }));
+  const comparisons = withFacts.length > 1 ? compareNodes(withFacts, { now: o.now ?? new Date() }) : [];
+  return { outcomes: [...outcomes.values()], comparisons, deleted };
+}
+
+const worst = (r?: Report): number => Math.min(3, ...(r?.findings ?? []).filter((f) => f.current).map((f) => ORDER[f.severity]));
+
+export function renderFleet(r: FleetResult, format: 'text' | 'json'): string {
+  const ran = r.outcomes.filter((x) => x.state === 'done').sort((a, b) => worst(a.report) - worst(b.report) || (b.report!.findings.length - a.report!.findings.length));
+  const couldNot = r.outcomes.filter((x) => x.state !== 'done');
+  if (format === 'json')
+    return `${JSON.stringify({ nodes: ran.map((x) => ({ node: x.node, verdict: x.report!.verdict, findings: x.report!.findings })), comparisons: r.comparisons, couldNotRun: couldNot.map((x) => ({ node: x.node, reason: x.reason })), jobsDeleted: r.deleted }, null, 2)}\n`;
+  const lines: string[] = ['Nodes (worst first):'];
+  for (const x of ran) {
+    const cur = x.report!.findings.filter((f) => f.current);
+    lines.push(`  ${x.node}: ${cur.length ? `${cur.length} finding(s)` : 'no findings'} — ${x.report!.verdict}`);
+    for (const f of cur) lines.push(`    [${f.severity}] ${f.ruleId}: ${f.title}`);
+  }
+  if (r.comparisons.length) {
+    lines.push('Across nodes:');
+    for (const c of r.comparisons) lines.push(`  [${c.severity}] ${c.id}: ${c.message}`);
+  }
+  if (couldNot.length) {
+    lines.push('Could not run:');
+    for (const x of couldNot) lines.push(`  ${x.node}: ${x.reason ?? x.state} — run \`kubelet-doctor collect --output ${x.node}.tar.gz\` on that node and \`kubelet-doctor scan --bundle\` it`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function fleetExitCode(r: FleetResult, failOn: Severity | 'never'): number {
+  if (failOn === 'never') return 0;
+  const hit = (s: Severity) => ORDER[s] <= ORDER[failOn];
+  return r.outcomes.some((x) => x.report?.findings.some((f) => f.current && hit(f.severity))) || r.comparisons.some((c) => hit(c.severity)) ? 1 : 0;
+}
+
+export function registerFleet(program: Command): void {
+  program
+    .command('fleet')
+    .description('run the scan as a Job on each selected node and show one fleet view; deletes its Jobs at the end')
+    .option('--selector <labels>', 'only nodes with these labels')
+    .option('--not-ready', 'only nodes whose Ready condition is not True')
+    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--namespace <ns>', 'namespace for the Jobs', 'kube-system')
+    .option('--image <image>', 'the kubelet-doctor image to run')
+    .option('--timeout <seconds>', 'how long to wait for the Jobs', '300')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
+    .action(async (opts) => {
+      const kc = new k8s.KubeConfig();
+      if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+      else kc.loadFromDefault();
+      if (opts.context) kc.setCurrentContext(opts.context);
+      const ac = new AbortController();
+      const onInt = () => ac.abort();
+      process.once('SIGINT', onInt);
+      try {
+        const r = await runFleet({
+          kc, namespace: opts.namespace, selector: opts.selector, notReadyOnly: !!opts.notReady, image: opts.image,
+          timeoutMs: Number(opts.timeout) * 1000, signal: ac.signal, progress: (l) => process.stderr.write(`fleet: ${l}\n`),
+        });
+        process.stdout.write(renderFleet(r, opts.format));
+        process.exitCode = fleetExitCode(r, opts.failOn);
+      } finally {
+        process.off('SIGINT', onInt);
+      }
+    });
+}
