@@ -25,3 +25,12 @@ describe('kubelet defaults table', () => {
     expect(defaultOf('enforceNodeAllocatable')).toEqual(['pods']);
   });
 });
+
+describe('defaultHolds', () => {
+  it('names the versions and the path a default holds for', async () => {
+    const { defaultHolds } = await import('../src/collectors/kubelet-defaults.js');
+    expect(defaultHolds(kubeletDefault('failCgroupV1', { version: 'v1.36.0' })!.entry)).toMatch(/^default for kubelet v1\.35 and later \(pkg\/kubelet\/apis\/config\/v1beta1\/defaults\.go\)$/);
+    expect(defaultHolds(kubeletDefault('failCgroupV1', { version: 'v1.32.0' })!.entry)).toMatch(/kubelet v1\.31 to v1\.34/);
+    expect(defaultHolds(kubeletDefault('readOnlyPort')!.entry, false)).toMatch(/started without a config file/);
+  });
+});

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { Availability } from '../evidence.js';
 import type { CollectContext } from './index.js';
 import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
-import { defaultOf } from './kubelet-defaults.js';
+import { defaultHolds, defaultOf, kubeletDefault } from './kubelet-defaults.js';
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
 import { settingCitation, type Setting } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
@@ -372,6 +372,12 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     cniBinDir: flagOnly('cni-bin-dir'),
     featureGates,
   };
+  // a default cites the versions it holds for, from the one table
+  for (const v of Object.values(effective) as (Setting | undefined)[]) {
+    if (!v || v.origin !== 'default' || v.note) continue;
+    const d = kubeletDefault(v.field, { version: ctx.opts.kubeletVersion, configFile: haveConfig });
+    if (d) v.note = defaultHolds(d.entry, haveConfig);
+  }
   // a kubelet started with --cert-dir relative paths: tls files are relative to nothing; keep as given
   void configValue;
 

@@ -68,3 +68,17 @@ export function defaultOf<T>(field: string, opts: { version?: string; configFile
   // arrays are shared rows of the table: hand out a copy
   return (Array.isArray(d.value) ? [...d.value] : d.value) as T;
 }
+
+/** Which versions a default holds for, in words: `kubelet v1.24 and later (pkg/.../defaults.go)`. */
+export function defaultHolds(entry: KubeletDefault, configFile?: boolean): string {
+  const range =
+    entry.since !== undefined && entry.until !== undefined
+      ? `kubelet v1.${entry.since} to v1.${entry.until - 1}`
+      : entry.since !== undefined
+        ? `kubelet v1.${entry.since} and later`
+        : entry.until !== undefined
+          ? `kubelets before v1.${entry.until}`
+          : 'every kubelet version';
+  const path = entry.flags === undefined ? '' : configFile === false ? ' started without a config file' : ' started with a config file';
+  return `default for ${range}${path} (${entry.source})`;
+}
