@@ -11,19 +11,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exportField as field } from '../journal-export-field.mjs';
 
 const JOURNAL_REMOTE = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p));
 export const FORMATS = { 'short-precise': 'kubelet.short-precise.log', json: 'kubelet.json' };
-
-function field(k, v) {
-  const b = Buffer.from(v, 'utf8');
-  if (b.includes(10)) {
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(BigInt(b.length));
-    return Buffer.concat([Buffer.from(`${k}\n`), len, b, Buffer.from('\n')]);
-  }
-  return Buffer.from(`${k}=${v}\n`);
-}
 
 export function makeJournal(run, host = 'lab-node') {
   const out = join(run, 'journal');

@@ -180,7 +180,7 @@ export class RecordParser {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
     }
-    if (!klog && !isSystemd && this.mode === 0 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
+    if (!klog && !isSystemd && this.mode !== 2 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
     const rec: LogRecord = { source: this.ctx.source, line: lineNo, host, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
     if (host === undefined) delete rec.host;
     this.decorate(rec);
