@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import type { Availability } from '../evidence.js';
 import type { CollectContext } from './index.js';
 import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
+import { defaultHolds, defaultOf, kubeletDefault } from './kubelet-defaults.js';
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
 import { settingCitation, type Setting } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
@@ -319,6 +320,8 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     if (def === undefined) return undefined;
     return { value: def, origin: 'default', source: defSource, field };
   }
+  // one defaults table for every collector (kubelet-defaults.ts); the flag path keeps its own
+  const dflt = <T>(field: string): T => defaultOf<T>(field, { version: ctx.opts.kubeletVersion, configFile: haveConfig });
   const flagOnly = (flag: string): Setting<string> | undefined => flags[flag];
   const fieldFlag = (field: string) => Object.entries(FLAG_FIELDS).find(([, v]) => v.field === field)?.[0];
   const e = <T>(field: string, def: T | undefined) => eff<T>(field, fieldFlag(field), def, FLAG_FIELDS[fieldFlag(field) ?? '']?.type ?? 'string');
@@ -337,10 +340,10 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     hostnameOverride,
     nodeName,
     containerRuntimeEndpoint: e<string>('containerRuntimeEndpoint', undefined),
-    cgroupDriver: e<string>('cgroupDriver', 'cgroupfs')!,
-    cgroupRoot: e<string>('cgroupRoot', '')!,
-    cgroupsPerQOS: e<boolean>('cgroupsPerQOS', true)!,
-    enforceNodeAllocatable: e<string[]>('enforceNodeAllocatable', ['pods'])!,
+    cgroupDriver: e<string>('cgroupDriver', dflt('cgroupDriver'))!,
+    cgroupRoot: e<string>('cgroupRoot', dflt('cgroupRoot'))!,
+    cgroupsPerQOS: e<boolean>('cgroupsPerQOS', dflt('cgroupsPerQOS'))!,
+    enforceNodeAllocatable: e<string[]>('enforceNodeAllocatable', dflt('enforceNodeAllocatable'))!,
     kubeReserved: e<Record<string, string>>('kubeReserved', undefined),
     kubeReservedCgroup: e<string>('kubeReservedCgroup', undefined),
     systemReserved: e<Record<string, string>>('systemReserved', undefined),
@@ -348,18 +351,18 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     kubeletCgroups: e<string>('kubeletCgroups', undefined),
     runtimeCgroups: flagOnly('runtime-cgroups') ?? (config.runtimeCgroups as Setting<string> | undefined),
     systemCgroups: e<string>('systemCgroups', undefined),
-    failSwapOn: e<boolean>('failSwapOn', true)!,
-    staticPodPath: e<string>('staticPodPath', '')!,
-    resolvConf: e<string>('resolvConf', '/etc/resolv.conf')!,
-    anonymousAuth: e<boolean>('authentication.anonymous.enabled', !haveConfig)!,
-    webhookAuthn: e<boolean>('authentication.webhook.enabled', haveConfig)!,
+    failSwapOn: e<boolean>('failSwapOn', dflt('failSwapOn'))!,
+    staticPodPath: e<string>('staticPodPath', dflt('staticPodPath'))!,
+    resolvConf: e<string>('resolvConf', dflt('resolvConf'))!,
+    anonymousAuth: e<boolean>('authentication.anonymous.enabled', dflt('authentication.anonymous.enabled'))!,
+    webhookAuthn: e<boolean>('authentication.webhook.enabled', dflt('authentication.webhook.enabled'))!,
     clientCAFile: e<string>('authentication.x509.clientCAFile', undefined),
-    authorizationMode: e<string>('authorization.mode', haveConfig ? 'Webhook' : 'AlwaysAllow')!,
-    readOnlyPort: e<number>('readOnlyPort', haveConfig ? 0 : 10255)!,
+    authorizationMode: e<string>('authorization.mode', dflt('authorization.mode'))!,
+    readOnlyPort: e<number>('readOnlyPort', dflt('readOnlyPort'))!,
     tlsCertFile: e<string>('tlsCertFile', undefined),
     tlsPrivateKeyFile: e<string>('tlsPrivateKeyFile', undefined),
-    rotateCertificates: e<boolean>('rotateCertificates', false)!,
-    serverTLSBootstrap: e<boolean>('serverTLSBootstrap', false)!,
+    rotateCertificates: e<boolean>('rotateCertificates', dflt('rotateCertificates'))!,
+    serverTLSBootstrap: e<boolean>('serverTLSBootstrap', dflt('serverTLSBootstrap'))!,
     podCIDR: e<string>('podCIDR', undefined),
     certDir: flagOnly('cert-dir') ?? { value: '/var/lib/kubelet/pki', origin: 'default', source: defSource, field: '--cert-dir' },
     rootDir: flagOnly('root-dir') ?? { value: '/var/lib/kubelet', origin: 'default', source: defSource, field: '--root-dir' },
@@ -369,6 +372,12 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     cniBinDir: flagOnly('cni-bin-dir'),
     featureGates,
   };
+  // a default cites the versions it holds for, from the one table
+  for (const v of Object.values(effective) as (Setting | undefined)[]) {
+    if (!v || v.origin !== 'default' || v.note) continue;
+    const d = kubeletDefault(v.field, { version: ctx.opts.kubeletVersion, configFile: haveConfig });
+    if (d) v.note = defaultHolds(d.entry, haveConfig);
+  }
   // a kubelet started with --cert-dir relative paths: tls files are relative to nothing; keep as given
   void configValue;
 

@@ -10,6 +10,7 @@ import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { listDir, readText } from './proc-fs.js';
 import { kubeletTrust, type KubeletTrust } from './kubelet-trust.js';
+import { defaultOf } from './kubelet-defaults.js';
 
 export interface ProcInfo {
   pid: number;
@@ -171,9 +172,7 @@ function isDict(v: unknown): v is Dict {
 
 /** The kubelet's default CRI endpoint for a version (dockershim before v1.24). */
 export function defaultRuntimeEndpoint(version?: string): string {
-  const m = version ? /(\d+)\.(\d+)/.exec(version) : null;
-  if (m && Number(m[1]) === 1 && Number(m[2]) < 24) return 'unix:///var/run/dockershim.sock';
-  return 'unix:///run/containerd/containerd.sock';
+  return defaultOf<string>('containerRuntimeEndpoint', { version });
 }
 
 /**
@@ -262,17 +261,17 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     from,
     note,
     configPath,
-    cgroupDriver: driver ?? 'cgroupfs',
+    cgroupDriver: driver ?? defaultOf<string>('cgroupDriver'),
     cgroupDriverSet: driver !== undefined,
     cgroupRoot: str(get('cgroupRoot')),
     kubeReservedCgroup: str(get('kubeReservedCgroup')),
     systemReservedCgroup: str(get('systemReservedCgroup')),
     kubeletCgroups: str(get('kubeletCgroups')),
     runtimeCgroups: str(get('runtimeCgroups')),
-    enforceNodeAllocatable: list(get('enforceNodeAllocatable')) ?? ['pods'],
+    enforceNodeAllocatable: list(get('enforceNodeAllocatable')) ?? defaultOf<string[]>('enforceNodeAllocatable'),
     kubeReserved: resources(get('kubeReserved')),
     systemReserved: resources(get('systemReserved')),
-    failSwapOn: failSwap === undefined ? true : !(failSwap === false || String(failSwap) === 'false'),
+    failSwapOn: failSwap === undefined ? defaultOf<boolean>('failSwapOn') : !(failSwap === false || String(failSwap) === 'false'),
     containerRuntimeEndpoint:
       endpoint ??
       // dockershim-era flags (--network-plugin, --container-runtime=docker) mean the in-kubelet dockershim
@@ -284,7 +283,7 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     cniConfDir: str(get('cniConfDir')) ?? flags['cni-conf-dir'],
     cniBinDir: str(get('cniBinDir')) ?? flags['cni-bin-dir'],
     containerRuntime: str(get('containerRuntime')) ?? flags['container-runtime'],
-    resolvConf: str(get('resolvConf')) ?? '/etc/resolv.conf',
+    resolvConf: str(get('resolvConf')) ?? defaultOf<string>('resolvConf'),
     staticPodPath: str(get('staticPodPath')) ?? flags['pod-manifest-path'],
     kubeletVersion: ver,
     cites: {},
