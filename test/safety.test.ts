@@ -30,6 +30,12 @@ const BAD: [string, RegExp][] = [
   ['(unclosed', /not a valid|unbalanced/],
   ['a)b', /not a valid|unbalanced/],
   ['x'.repeat(10_001), /characters long/],
+  // `[]` is an empty class in JavaScript, closed at once: what follows is live syntax, not class members
+  ['x[]?(a+)+b]', /nested unbounded/],
+  ['x[^]?(a+)+b]', /nested unbounded/],
+  // a count too long for a fixed-size look-ahead is still a count
+  ['(a+){2,99999999999999999999999}', /over 1000|nested unbounded/],
+  ['a{99999999999999999999999}', /over 1000/],
 ];
 
 const GOOD = [

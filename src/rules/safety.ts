@@ -39,7 +39,8 @@ function quantifierAt(source: string, i: number): Quant | undefined {
   else if (c === '+') q = { min: 1, max: Infinity, length: 1 };
   else if (c === '?') q = { min: 0, max: 1, length: 1 };
   else if (c === '{') {
-    const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(source.slice(i, i + 24));
+    // no fixed-size look-ahead: `{2,99999999999999999999999}` is a count however many digits it has
+    const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(source.slice(i, source.indexOf('}', i) + 1));
     if (!m) return undefined; // a literal `{`
     const min = Number(m[1]);
     const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
@@ -76,8 +77,14 @@ export function checkPatternSafety(source: string): string | undefined {
       continue;
     }
     if (ch === '[') {
+      // `[]` is an empty class in JavaScript (it matches nothing) and closes at once: what follows is
+      // live syntax, so `x[]?(a+)+b]` must be checked as `x`, `[]?`, `(a+)+`, `b]`
+      if (source[i + 1] === ']') {
+        i++;
+        lastGroup = undefined;
+        continue;
+      }
       inClass = true;
-      if (source[i + 1] === ']') i++; // `[]...]` is not how JS reads it, but stay in the class either way
       lastGroup = undefined;
       continue;
     }
