@@ -9,13 +9,19 @@ import { defineRule, parseVersion, type Citation, type DefinedRule } from '../sr
 // (their containers finish with exit code 0 after SIGTERM). Counted, not matched one by one: a control-plane pod
 // dying once is an upgrade, a reboot or an operator; the REMOVE of a static pod from its file source, or the
 // shutdown manager, mark those and silence this signal.
+// pkg/kubelet/kubelet.go syncLoopIteration V(2): printf `SyncLoop (PLEG): %q, event: %#v` (<= v1.20,
+// `"etcd-m0_kube-system(uid)", event: &pleg.PodLifecycleEvent{ID:"…", Type:"ContainerDied", …}`), structured
+// `"SyncLoop (PLEG): event for pod" pod="kube-system/etcd-m0" event=&{ID:… Type:ContainerDied Data:…}` (v1.21+;
+// the JSON logger marshals the event as {"ID":…,"Type":"ContainerDied",…}). The patterns leave out the
+// `SyncLoop (PLEG)` prefix every pod event carries: the journal pass looks for each pattern's longest required
+// phrase, and on a healthy node a third of the lines are SyncLoop lines — ContainerDied is the rare part.
 const LOOP_DIED = {
-  // pkg/kubelet/kubelet.go syncLoopIteration V(2): printf `SyncLoop (PLEG): %q, event: %#v` (<= v1.20,
-  // `"etcd-m0_kube-system(uid)", event: &pleg.PodLifecycleEvent{ID:"…", Type:"ContainerDied", …}`), structured
-  // `"SyncLoop (PLEG): event for pod" pod="kube-system/etcd-m0" event=&{ID:… Type:ContainerDied Data:…}` (v1.21+;
-  // the JSON logger marshals the event as {"ID":…,"Type":"ContainerDied",…})
-  pattern: 'SyncLoop \\(PLEG\\)(?:: event for pod"? pod="?kube-system/|: ")(?<cpPod>(?:etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-[\\w.-]+)[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
-  versions: '>=1.10',
+  pattern: 'pod="?kube-system/(?<cpPod>(?:etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-[\\w.-]+)[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
+  versions: '>=1.21',
+};
+const LOOP_DIED_PRINTF = {
+  pattern: '"(?<cpPodOld>(?:etcd|kube-apiserver|kube-controller-manager|kube-scheduler)-[\\w.-]+)_kube-system\\([\\w-]+\\)"[^{]*\\{"?ID"?:"?[\\w-]+"?,? ?"?Type"?:"?ContainerDied',
+  versions: '>=1.10 <1.21',
 };
 // pkg/kubelet/kuberuntime/kuberuntime_manager.go: event SandboxChanged `Pod sandbox changed, it will be killed and
 // re-created.` (logged as `"Event occurred" … reason="SandboxChanged"` by the structured event logger, v1.2x)
@@ -23,8 +29,9 @@ const LOOP_SANDBOX = { pattern: 'reason="?SandboxChanged|Pod sandbox changed, it
 // pkg/kubelet/pleg/generic.go V(2) (v1.23+): `"Generic (PLEG): container finished" podID=… containerID=… exitCode=0`
 const LOOP_FINISHED = { pattern: 'Generic \\(PLEG\\): container finished"? podID=\\S+ containerID=\\S+ exitCode=0\\b', versions: '>=1.23' };
 // what makes control-plane pods die once on a healthy node: their manifest changed (upgrade) or the node shuts down
-const LOOP_EXPLAINED = { pattern: 'SyncLoop (?:REMOVE"? source="?file|\\(REMOVE, "file"\\))|Shutdown manager', versions: '>=1.10' };
-const LOOP_PATTERNS = [LOOP_DIED, LOOP_SANDBOX, LOOP_FINISHED, LOOP_EXPLAINED];
+// (each branch spelled out whole, so that what the journal pass looks for is `SyncLoop REMOVE`, not `SyncLoop `)
+const LOOP_EXPLAINED = { pattern: 'SyncLoop REMOVE"? source="?file|SyncLoop \\(REMOVE, "file"\\)|Shutdown manager', versions: '>=1.10' };
+const LOOP_PATTERNS = [LOOP_DIED, LOOP_SANDBOX, LOOP_FINISHED, LOOP_EXPLAINED, LOOP_DIED_PRINTF];
 /** Control-plane ContainerDied events (a kill is two: the container and its sandbox) before the loop is named. */
 const LOOP_MIN_DIED = 2;
 
@@ -82,7 +89,7 @@ const rule: DefinedRule = defineRule({
     const patterns = hits.byPattern;
     const loopIdx = LOOP_PATTERNS.map((p) => (rule.match?.journal ?? []).indexOf(p));
     const loopCount = loopIdx.reduce((n, i) => n + (patterns[i] ?? 0), 0);
-    const died = patterns[loopIdx[0]!] ?? 0;
+    const died = (patterns[loopIdx[0]!] ?? 0) + (patterns[loopIdx[4]!] ?? 0);
     const sandbox = patterns[loopIdx[1]!] ?? 0;
     const finished = patterns[loopIdx[2]!] ?? 0;
     const explained = patterns[loopIdx[3]!] ?? 0;
@@ -123,7 +130,7 @@ const rule: DefinedRule = defineRule({
         severity: 'warning',
         evidence: [],
         vars: { kubelet: s?.cgroupDriver ?? 'systemd (kubeadm default)', runtime: 'cgroupfs (containerd default: SystemdCgroup = false)' },
-        message: `Control-plane static pods (${hits.captures.cpPod ?? 'kube-system'} …) are being killed and re-created: ${died} ContainerDied events${sandbox ? `, ${sandbox} "sandbox changed"` : ''}${finished ? `, ${finished} containers finished with exit code 0` : ''}, with no upgrade or shutdown to explain them. On containerd this is the symptom of the kubelet and runc using different cgroup drivers (kubeadm's kubelet: systemd; containerd's default runc: cgroupfs).`,
+        message: `Control-plane static pods (${hits.captures.cpPod ?? hits.captures.cpPodOld ?? 'kube-system'} …) are being killed and re-created: ${died} ContainerDied events${sandbox ? `, ${sandbox} "sandbox changed"` : ''}${finished ? `, ${finished} containers finished with exit code 0` : ''}, with no upgrade or shutdown to explain them. On containerd this is the symptom of the kubelet and runc using different cgroup drivers (kubeadm's kubelet: systemd; containerd's default runc: cgroupfs).`,
       };
     if (rt && s?.from === 'defaults') return { skip: `no failure in the journal, and ${s.note ?? 'the kubelet configuration is unavailable'}` };
     return undefined;

@@ -12,7 +12,9 @@ export default defineRule({
   priority: 20,
   // an expired client certificate sends the kubelet back to its bootstrap token, often long expired as well: the
   // token's 401 is part of this story, and this fix (a new join token) covers it
-  explains: ['bootstrap-kubeconfig-missing', 'bootstrap-token-rejected', 'node-registration-unauthorized', 'node-not-found'],
+  // token's 401 is part of this story, and this fix (a new join token) covers it. The exit it leads to (the
+  // bootstrap fallback failing, or transport.go's "…has expired and the server is responsive, exiting") is its exit.
+  explains: ['bootstrap-kubeconfig-missing', 'bootstrap-token-rejected', 'node-registration-unauthorized', 'node-not-found', 'kubelet-exit-unexplained'],
   match: {
     journal: [
       // F9.1: oldest / middle / newer wordings (the newer names the kubeconfig)

@@ -42,6 +42,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { exportField as field } from './journal-export-field.mjs';
 import { parse, stringify } from 'yaml';
 
 const JOURNAL_REMOTE = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p));
@@ -106,16 +107,6 @@ function kubeletJson(spec, usec, lines) {
   }
   if (level === 'I' || level === 'W') obj.v = 0;
   return JSON.stringify(obj);
-}
-
-function field(k, v) {
-  const b = Buffer.from(v, 'utf8');
-  if (b.includes(10)) {
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(BigInt(b.length));
-    return Buffer.concat([Buffer.from(`${k}\n`), len, b, Buffer.from('\n')]);
-  }
-  return Buffer.from(`${k}=${v}\n`);
 }
 
 /** `cycle: N` entries (with their own `entries:` list) repeat that list N times, `every` apart (annotations on the first round only). */

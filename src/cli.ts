@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Chalk } from 'chalk';
+import { registerCollect } from './bundle/commands.js';
 import { renderCheck, runCheck } from './check.js';
 import { checkJournalPath, checkRootPath } from './input-check.js';
 import { redact } from './redact.js';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
     .description('read the kubelet journal (stdin, files, or journalctl) and node evidence; report what is wrong and how to fix it')
     .option('-j, --journal <file>', 'journal or log file to read (repeatable; - for stdin)', collect)
     .option('--root <dir>', 'scan a captured node tree instead of this node (etc/, proc/, sys/, var/lib/ under DIR)')
+    .option('--bundle <file>', 'scan a bundle from `kubelet-doctor collect` (.tar.gz or unpacked folder); several compare the nodes', collect)
     .option('--since <time>', 'passed to journalctl --since when the doctor runs journalctl itself')
     .option('--boot [id]', 'passed to journalctl --boot')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
@@ -113,7 +115,21 @@ export function buildProgram(): Command {
       // The terminal gets the TUI unless --format asks for something else on stdout (with --output the format goes to the file).
       const tui = interactiveTerminal() && (!opts.format || !!opts.output);
       let report: Report;
-      if (opts.follow && tui) {
+      if (opts.bundle?.length) {
+        const { scanBundles, renderBundlesText } = await import('./bundle/commands.js');
+        const r = await scanBundles(opts.bundle, scanOpts);
+        for (const s of r.scans) for (const x of s.refused) process.stderr.write(`kubelet-doctor: ${s.name}: bundle entry refused: ${x}\n`);
+        if (r.scans.length === 1) report = r.scans[0]!.report;
+        else {
+          process.stdout.write(format === 'json' ? `${JSON.stringify({ nodes: r.scans.map((s) => ({ name: s.name, report: s.report })), comparisons: r.comparisons }, null, 2)}\n` : renderBundlesText(r));
+          const worst = r.scans.map((s) => exitCodeFor(s.report, opts.failOn));
+          const cmpFails = opts.failOn !== 'never' && r.comparisons.some((c) => FAIL_ORDER[c.severity] <= FAIL_ORDER[opts.failOn as Severity]);
+          process.exitCode = worst.includes(EXIT.findings) || cmpFails ? EXIT.findings : EXIT.ok;
+          return;
+        }
+        writeOutput(report);
+        process.stdout.write(format === 'text' || opts.output ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, { color: false, stats: opts.stats, rules }));
+      } else if (opts.follow && tui) {
         const [{ followInput }, { runTuiFollow }] = await Promise.all([import('./follow.js'), import('./tui/run.js')]);
         report = await runTuiFollow({ scan: scanOpts, input: followInput(scanOpts), color });
         writeOutput(report);
@@ -152,6 +168,8 @@ export function buildProgram(): Command {
       }
       process.exitCode = exitCodeFor(report, opts.failOn);
     });
+
+  registerCollect(program);
 
   program
     .command('check')

@@ -17,6 +17,7 @@ import { crashLoopOf } from './journal/runs.js';
 import type { Rule } from './rules/model.js';
 import type { LogRecord, Report, SourceInfo } from './types.js';
 import { redactDeep } from './redact.js';
+import { boundRunIndexes, boundRuns } from './run-summary.js';
 import { KUBELET_PROCESS } from './kubelet-identity.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -125,7 +126,12 @@ export function assembleReport(a: {
   const jv = journalEv?.ok ? (journalEv.value as JournalEvidence) : undefined;
   const kubeletVersion = a.o.kubeletVersion ?? jv?.facts.kubeletVersion ?? nodeKubeletVersion(a.evidence);
   const { findings, skipped, rulesRun } = diagnose({ rules: a.rules, evidence: a.evidence, hits: a.hits, now: a.now, kubeletVersion });
-  const runs = jv?.runs ?? [];
+  const allRuns = jv?.runs ?? [];
+  const latest = jv?.latestRun ?? allRuns.length - 1;
+  // a crash loop is a bounded summary (run-summary.ts): a journal of 100,000 restarts makes a small report
+  const bounded = boundRuns(allRuns, latest);
+  const runs = bounded.runs;
+  for (const f of findings) f.runs = boundRunIndexes(f.runs);
   const report: Report = {
     version: 1,
     tool: { name: 'kubelet-doctor', version: TOOL_VERSION },
@@ -134,8 +140,9 @@ export function assembleReport(a: {
     node: { name: jv?.facts.nodeName ?? nodeName(a.evidence) ?? jv?.facts.hostnames[0], kubeletVersion },
     sources: a.sources,
     runs,
+    ...(bounded.total !== undefined ? { runsTotal: bounded.total } : {}),
     // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
-    crashLoop: crashLoopOf(runs, jv?.latestRun ?? runs.length - 1),
+    crashLoop: crashLoopOf(allRuns, latest),
     findings,
     skipped,
     rulesRun,

@@ -186,6 +186,8 @@ export interface Report {
   node?: { name?: string; kubeletVersion?: string };
   sources: SourceInfo[];
   runs: KubeletRun[];
+  /** Set when the journal held more runs than `runs` lists (a bounded summary: the first and the latest few). */
+  runsTotal?: number;
   crashLoop?: { runs: number; restartCounter?: number; exitStatus?: string };
   findings: Finding[];
   skipped: Skipped[];

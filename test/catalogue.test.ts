@@ -107,7 +107,7 @@ describe('wording catalogue', () => {
       `catalogue: ${entries.length + doc.pending.length} wordings; waiting for a rule: ${[...waiting].map(([r, n]) => `${r} ${n}`).join(', ')}` +
         (unmatched.length ? `; pending-rule wordings the landed rule does not match yet: ${unmatched.length}` : ''),
     );
-    expect(waiting.size).toBeGreaterThan(0);
+    // nothing to assert on `waiting`: an empty list (every proposed rule landed) is the goal, not a failure
   });
 
   it('renders printf and structured samples the way the kubelet prints them', () => {

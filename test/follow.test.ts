@@ -129,7 +129,8 @@ describe('follow mode', () => {
     const r = cli(['scan', '--follow', '--journal', '-', '--root', root], input);
     expect(r.code).toBe(1);
     const out = r.stdout.trimEnd().split('\n');
-    const swapLines = out.filter((l) => l.includes('[swap-enabled]'));
+    // (the exit finding folded under it names the cause too, as `[swap-enabled] explains it`)
+    const swapLines = out.filter((l) => l.includes('refuses to run with it [swap-enabled] ('));
     expect(swapLines).toHaveLength(1);
     expect(swapLines[0]).toMatch(/^Nov 20 10:00:02 ERROR Swap is on and the kubelet refuses to run with it \[swap-enabled\] \(made the kubelet exit\) — .* \(stdin:3\)$/);
     expect(out[out.length - 1]).toMatch(/^follow ended \(end of input\) after \d+ records\. Verdict: kubelet exits: Swap is on/);

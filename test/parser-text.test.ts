@@ -253,7 +253,7 @@ describe('truncation and pasted systemctl status', () => {
     expect(records[1]!.truncated).toBeUndefined();
   });
 
-  it('systemctl status: the header is ignored, the log lines are parsed', () => {
+  it('systemctl status: of the header only what says how the kubelet unit ended is kept (as systemd records), the log lines are parsed', () => {
     const text = [
       '● kubelet.service - kubelet: The Kubernetes Node Agent',
       '     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)',
@@ -273,6 +273,9 @@ describe('truncation and pasted systemctl status', () => {
     const { records, format } = parseText(text);
     expect(format).toBe('short');
     expect(records.map((r) => [r.line, r.fromKubelet, r.fromSystemd, r.truncated ?? false])).toEqual([
+      [5, false, true, false],
+      [7, false, true, false],
+      [8, false, true, false],
       [11, true, false, true],
       [12, false, true, false],
       [13, false, true, false],
@@ -281,7 +284,10 @@ describe('truncation and pasted systemctl status', () => {
 
   it('systemctl status without the ● line (paste started at Loaded:), and the ASCII bullet', () => {
     const a = parseText(['   Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled)', '   Active: failed', '', 'Nov 20 03:00:05 n kubelet[9]: I1120 03:00:05.100000       9 a.go:1] x'].join('\n'));
-    expect(a.records.map((r) => r.line)).toEqual([4]);
+    expect(a.records.map((r) => [r.line, r.fromSystemd])).toEqual([
+      [2, true],
+      [4, false],
+    ]);
     const b = parseText(['* kubelet.service - kubelet', '   Loaded: loaded', 'Nov 20 03:00:05 n kubelet[9]: I1120 03:00:05.100000       9 a.go:1] x'].join('\n'));
     expect(b.records.map((r) => r.line)).toEqual([3]);
   });

@@ -5,7 +5,7 @@
 // certificates are ECDSA P-256, which node-forge cannot read ("OID is not RSA"). Key material is parsed
 // in memory only to compare it with a certificate and is never put into evidence.
 
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 
 export interface CertInfo {
   /** Where the certificate was read (display path, or `<kubeconfig>: client-certificate-data`). */
@@ -39,6 +39,12 @@ export interface PemBlocks {
   /** Other block types seen (e.g. CERTIFICATE REQUEST). */
   others: string[];
 }
+
+/**
+ * The label under which a node bundle (`kubelet-doctor collect`, bundle/redact-files.ts) keeps the public
+ * part of a private key it redacted: enough to tell whether key and certificate match, nothing secret.
+ */
+export const REDACTED_KEY_LABEL = 'REDACTED PRIVATE KEY PUBLIC PART';
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
@@ -127,6 +133,12 @@ export function parsePem(text: string, source: string, at?: { file: string; line
       } catch (e) {
         out.problems.push(`${source}: line ${line}: ${type} block cannot be parsed (${(e as Error).message.split('\n')[0]})`);
       }
+    } else if (type === REDACTED_KEY_LABEL) {
+      try {
+        out.keys.push(createPublicKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'spki' }));
+      } catch {
+        out.problems.push(`${source}: line ${line}: the private key was redacted (the bundle kept no public part of it)`);
+      }
     } else out.others.push(type);
   }
   if (n === 0) {
@@ -148,7 +160,8 @@ export function decodeData(data: string, source: string): { ok: true; text: stri
 /** Whether the private key belongs to the certificate. */
 export function keyMatches(cert: X509Certificate, key: KeyObject): boolean {
   try {
-    return cert.checkPrivateKey(key);
+    // a redacted key (REDACTED_KEY_LABEL) is its public part: the certificate's must be the same key
+    return key.type === 'public' ? cert.publicKey.equals(key) : cert.checkPrivateKey(key);
   } catch {
     return false;
   }

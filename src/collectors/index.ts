@@ -26,6 +26,8 @@ export interface CollectOptions {
   useApi: boolean;
   hostnameOverride?: string;
   kubeletVersion?: string;
+  /** Told each API answer the node collector got (`collect` keeps them in its bundle as node.json). */
+  onApiAnswer?: (what: 'node' | 'csrs' | 'events', json: unknown) => void;
   /** Told when each kind's collector starts and ends (the TUI's progress). */
   onCollector?: (kind: EvidenceKind, state: 'reading' | 'done', result?: Availability) => void;
 }

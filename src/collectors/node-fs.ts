@@ -4,7 +4,7 @@
 // collectors); this module only adapts the shape. Nothing here throws.
 
 import { posix } from 'node:path';
-import { display, linkTarget, listDir, readText, resolveInRoot as resolveRooted } from './proc-fs.js';
+import { display, linkTarget, listDir, probe, readText, resolveInRoot as resolveRooted } from './proc-fs.js';
 
 export interface NodeFile {
   ok: true;
@@ -31,7 +31,7 @@ function nodePathOf(root: string, hostPath: string): string {
 
 /** Resolve `nodePath` (absolute on the node) inside `root`, following symlinks re-rooted. */
 export function resolveInRoot(root: string, nodePath: string): { ok: true; realPath: string; hostPath: string } | { ok: false; reason: string; missing: boolean } {
-  const r = resolveRooted(root, nodePath);
+  const r = probe(root, nodePath);
   if (!r.ok) return { ok: false, reason: r.reason, missing: r.code === 'ENOENT' || r.code === 'ENOTDIR' };
   return { ok: true, realPath: nodePathOf(root, r.real), hostPath: r.real };
 }
@@ -55,7 +55,7 @@ export function listNodeDir(root: string, nodePath: string): string[] {
 
 /** Whether a path exists on the node (after symlinks). */
 export function nodeExists(root: string, nodePath: string): boolean {
-  return resolveRooted(root, nodePath).ok;
+  return probe(root, nodePath).ok;
 }
 
 /** The symlink target of `nodePath` itself, if it is a link (for citing `current -> dated` files). */

@@ -177,11 +177,13 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
     const msg = String(obj(res.json).message ?? '');
     return { ok: false, reason: `node: GET ${client.server}${path} answered ${res.status}${msg ? `: ${msg}` : ''}` };
   }
+  ctx.opts.onApiAnswer?.('node', res.json);
   const ev = nodeFromObject(obj(res.json), 'api', `${client.server}${path}`);
   ctx.source({ name: `${client.server}${path}`, kind: 'api', format: 'json', problems: [] });
   // CSRs and events are extras: a refusal leaves them unknown, not empty
   try {
     const r = await client.listCertificateSigningRequests();
+    if (r.status === 200) ctx.opts.onApiAnswer?.('csrs', r.json);
     if (r.status === 200) ev.csrs = arr(obj(r.json).items).map((i) => csrFromObject(obj(i)));
     else ev.problems.push(`certificatesigningrequests: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {
@@ -189,6 +191,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   }
   try {
     const r = await client.listNodeEvents(want);
+    if (r.status === 200) ctx.opts.onApiAnswer?.('events', r.json);
     if (r.status === 200) ev.events = arr(obj(r.json).items).map((i) => eventFromObject(obj(i)));
     else ev.problems.push(`events: ${r.status} ${String(obj(r.json).message ?? '')}`.trim());
   } catch (e) {

@@ -5,8 +5,27 @@
 //
 // Every function returns a result or a plain-language reason naming the file; none throws.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * What the collectors looked at, for `kubelet-doctor collect` (bundle/collect.ts): the collectors own the
+ * paths, and a bundle takes exactly what they read. Node paths (absolute on the node, after symlinks).
+ */
+export type ReadLogEntry =
+  | { kind: 'file' | 'dir' | 'socket' | 'exists'; path: string }
+  | { kind: 'link'; path: string; target: string }
+  | { kind: 'unreadable'; path: string; reason: string };
+
+const readLog = new AsyncLocalStorage<(e: ReadLogEntry) => void>();
+
+/** Run `fn` with every rooted read, listing, probe and symlink hop reported to `log`. */
+export function withReadLog<T>(log: (e: ReadLogEntry) => void, fn: () => Promise<T>): Promise<T> {
+  return readLog.run(log, fn);
+}
+
+const logRead = (e: ReadLogEntry) => readLog.getStore()?.(e);
 
 /** The hop limit Linux itself uses for symlink resolution (MAXSYMLINKS). */
 const MAX_HOPS = 40;
@@ -15,7 +34,7 @@ export const MAX_READ = 4 * 1024 * 1024;
 
 export type EntryType = 'file' | 'dir' | 'socket' | 'other';
 
-export type Resolved = { ok: true; real: string; type: EntryType } | { ok: false; code: string; reason: string };
+export type Resolved = { ok: true; real: string; type: EntryType; node: string } | { ok: false; code: string; reason: string };
 
 /** Normalise a node path to its absolute form: `proc/mounts` → `/proc/mounts`. */
 export function nodePath(p: string): string {
@@ -90,6 +109,7 @@ export function resolveInRoot(root: string, p: string): Resolved {
         const code = errCode(e);
         return { ok: false, code, reason: describe(code, shown) };
       }
+      logRead({ kind: 'link', path: `/${[...done, comp].join('/')}`, target });
       if (target.startsWith('/')) done.length = 0;
       queue.unshift(...target.split('/').filter(Boolean));
       continue;
@@ -99,7 +119,7 @@ export function resolveInRoot(root: string, p: string): Resolved {
   }
   const real = join(root, ...done);
   try {
-    return { ok: true, real, type: typeOf(statSync(real)) };
+    return { ok: true, real, type: typeOf(statSync(real)), node: `/${done.join('/')}` };
   } catch (e) {
     const code = errCode(e);
     return { ok: false, code, reason: describe(code, shown) };
@@ -112,7 +132,10 @@ export type ReadResult = { ok: true; path: string; text: string; truncated: bool
 export function readText(root: string, p: string, max = MAX_READ): ReadResult {
   const path = display(root, p);
   const r = resolveInRoot(root, p);
-  if (!r.ok) return { ok: false, path, code: r.code, reason: r.reason };
+  if (!r.ok) {
+    if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') logRead({ kind: 'unreadable', path: nodePath(p), reason: r.reason });
+    return { ok: false, path, code: r.code, reason: r.reason };
+  }
   if (r.type === 'dir') return { ok: false, path, code: 'EISDIR', reason: describe('EISDIR', path) };
   // opening a FIFO with no writer blocks forever, and a device can stream without end: regular files only
   if (r.type !== 'file') return { ok: false, path, code: 'EINVAL', reason: `${path} is not a regular file (${r.type === 'socket' ? 'a socket' : 'a FIFO or device'}); not read` };
@@ -127,6 +150,7 @@ export function readText(root: string, p: string, max = MAX_READ): ReadResult {
     }
   } catch (e) {
     const code = errCode(e);
+    logRead({ kind: 'unreadable', path: r.node, reason: describe(code, path) });
     return { ok: false, path, code, reason: describe(code, path) };
   }
   const chunks: Buffer[] = [];
@@ -155,12 +179,15 @@ export function readText(root: string, p: string, max = MAX_READ): ReadResult {
     }
   }
   const text = Buffer.concat(chunks).subarray(0, max).toString('utf8');
+  logRead({ kind: 'file', path: r.node });
   return { ok: true, path, text, truncated };
 }
 
 /** What is at a node path: its type, or the reason it is not there. */
 export function probe(root: string, p: string): Resolved {
-  return resolveInRoot(root, p);
+  const r = resolveInRoot(root, p);
+  if (r.ok) logRead({ kind: r.type === 'dir' ? 'dir' : r.type === 'socket' ? 'socket' : 'exists', path: r.node });
+  return r;
 }
 
 export type ListResult = { ok: true; path: string; entries: string[] } | { ok: false; path: string; code: string; reason: string };
@@ -172,7 +199,9 @@ export function listDir(root: string, p: string): ListResult {
   if (!r.ok) return { ok: false, path, code: r.code, reason: r.reason };
   if (r.type !== 'dir') return { ok: false, path, code: 'ENOTDIR', reason: `${path} is not a directory` };
   try {
-    return { ok: true, path, entries: readdirSync(r.real).sort() };
+    const entries = readdirSync(r.real).sort();
+    logRead({ kind: 'dir', path: r.node });
+    return { ok: true, path, entries };
   } catch (e) {
     const code = errCode(e);
     return { ok: false, path, code, reason: describe(code, path) };

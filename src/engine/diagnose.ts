@@ -4,7 +4,7 @@
 import type { Availability, Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
 import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
-import { EXIT_RULE_ID } from './exit.js';
+import { EXIT_RULE_ID, tellingRun } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
 
 // the old import path of the evidence model's Availability (src/evidence.ts)
@@ -43,7 +43,7 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
   const { rules, evidence, hits, now } = input;
   const journal = evidence.get('journal');
   const j = journal?.ok ? (journal.value as JournalEvidence) : undefined;
-  const latest = j?.latestRun ?? 0;
+  const latest = tellingRun(j);
   const latestRun: KubeletRun | undefined = j?.runs[latest];
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];

@@ -37,12 +37,22 @@ function failed(r: KubeletRun): boolean {
   return !!r.oom || (!!r.exit && !clean) || (!!r.lastWords && !clean);
 }
 
+/**
+ * The run that tells what is wrong now: the latest one, unless systemd started the unit again and the input
+ * ends there (no kubelet line yet, no exit) — then the run before it tells. Both the exit finding and what
+ * counts as current (diagnose.ts) take this run, so they never disagree.
+ */
+export function tellingRun(j: JournalEvidence | undefined): number {
+  if (!j || !j.runs.length) return j?.latestRun ?? 0;
+  let i = j.latestRun;
+  for (let run = j.runs[i]; run && !failed(run) && run.records === 0 && !run.exit && i > 0; ) run = j.runs[--i];
+  return i;
+}
+
 /** How the latest run ended, or undefined when it is alive (or ended cleanly, as a stop does). */
 export function latestRunEnding(j: JournalEvidence | undefined): RunEnding | undefined {
   if (!j || !j.runs.length) return undefined;
-  let run = j.runs[j.latestRun];
-  // systemd started the unit again and the input ends there (no kubelet line yet): the run before tells
-  for (let i = j.latestRun; run && !failed(run) && run.records === 0 && !run.exit && i > 0; ) run = j.runs[--i];
+  const run = j.runs[tellingRun(j)];
   if (!run || !failed(run)) return undefined;
   const ex = run.exit;
   const words = run.lastWords;

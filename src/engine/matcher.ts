@@ -4,6 +4,7 @@
 import type { LogRecord } from '../types.js';
 import type { JournalPattern, Rule } from '../rules/model.js';
 import { MATCH_WINDOW } from '../rules/safety.js';
+import { cutAt, partialPattern } from './partial.js';
 import { asciiLiteral, HASH_MUL, indexGrams } from './byte-search.js';
 
 // the old import path of the byte search (engine/byte-search.ts)
@@ -18,7 +19,12 @@ export interface CompiledPattern {
   fatal: boolean;
   /** Lower-cased literals one of which every match contains; undefined: cannot tell (always tested). */
   literals?: string[];
+  /** The regex of the texts that end inside a match (engine/partial.ts), built when first needed; null: none. */
+  partial?: RegExp | null;
 }
+
+/** A cut line matches a pattern partially only when this much of the match survived (and a literal of it). */
+const MIN_PARTIAL = 16;
 
 const LEVELS = 'IWEF';
 const CACHE_MAX_CHARS = 1024;
@@ -27,6 +33,7 @@ const CACHE_ENTRIES = 512;
 interface CachedOutcome {
   kubelet: boolean;
   level: number;
+  truncated: boolean;
   text?: string;
   hits: CompiledPattern[];
   execs: RegExpExecArray[];
@@ -147,9 +154,15 @@ export function requiredLiterals(source: string): string[] | undefined {
   return r;
 }
 
-/** Unescape klog's quoting (`\"` → `"`) so one pattern serves printf and structured lines. */
+/**
+ * Unescape klog's quoting (`\"` → `"`) so one pattern serves printf and structured lines — and the quoting
+ * of an err="…" nested in another one's value (`\\\"` → `"`), up to three levels deep.
+ */
 export function normaliseMessage(message: string): string {
-  return message.indexOf('\\') === -1 ? message : message.replace(/\\(["\\])/g, '$1');
+  if (message.indexOf('\\') === -1) return message;
+  let out = message.replace(/\\(["\\])/g, '$1');
+  for (let k = 0; k < 2 && out.includes('\\"'); k++) out = out.replace(/\\(["\\])/g, '$1');
+  return out;
 }
 
 export function compileMatcher(rules: Rule[]): Matcher {
@@ -189,9 +202,10 @@ export function compileMatcher(rules: Rule[]): Matcher {
       const kubelet = rec.fromKubelet;
       const level = rec.level ? LEVELS.indexOf(rec.level) : -1;
       const cacheable = msg.length <= CACHE_MAX_CHARS;
+      const truncated = !!rec.truncated;
       if (cacheable) {
         const c = cache.get(msg);
-        if (c && c.kubelet === kubelet && c.level === level) {
+        if (c && c.kubelet === kubelet && c.level === level && c.truncated === truncated) {
           for (let k = 0; k < c.hits.length; k++) onMatch(c.hits[k]!, c.execs[k]!, c.text!);
           return;
         }
@@ -213,9 +227,26 @@ export function compileMatcher(rules: Rule[]): Matcher {
       const marked = gate.find(msg);
       for (let k = 0; k < marked.length; k++) test(filtered[marked[k]!]!);
       for (const p of always) test(p);
+      // a line cut short: the patterns whose identifying literal survived, matched on what is left
+      const cut = marked.length ? cutAt(msg, truncated) : -1;
+      if (cut >= MIN_PARTIAL) {
+        const head = normaliseMessage(msg.slice(0, cut).trimEnd());
+        const lower = head.toLowerCase();
+        for (let k = 0; k < marked.length; k++) {
+          const p = filtered[marked[k]!]!;
+          if (hits.includes(p) || (!kubelet && !p.anyProcess) || (p.minLevel >= 0 && level >= 0 && level < p.minLevel)) continue;
+          if (p.partial === undefined) p.partial = partialPattern(p.re.source) ?? null;
+          const m = p.partial?.exec(head);
+          if (!m || head.length - m.index < MIN_PARTIAL || !p.literals!.some((l) => lower.indexOf(l, m.index) >= 0)) continue;
+          hits.push(p);
+          execs.push(m);
+          text ??= head;
+          onMatch(p, m, head);
+        }
+      }
       if (cacheable) {
         if (cache.size >= CACHE_ENTRIES) cache.clear();
-        cache.set(msg, { kubelet, level, text, hits, execs });
+        cache.set(msg, { kubelet, level, truncated, text, hits, execs });
       }
     },
   };

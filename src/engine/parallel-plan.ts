@@ -31,6 +31,20 @@ function mode(opts: JournalScanOptions): string {
 }
 
 let workerFile: URL | null | undefined;
+let workerSource: string | undefined;
+/**
+ * The single executable has no worker file on disk: it hands the worker's bundled CommonJS source here
+ * (scripts/build-sea.mjs), and workers are started from that source (`eval`).
+ */
+export function useEmbeddedWorker(source: string): void {
+  workerSource = source;
+}
+
+/** The embedded worker source, when the single executable gave one. */
+export function embeddedWorker(): string | undefined {
+  return workerSource;
+}
+
 /** The compiled worker module (dist/); from the sources (vitest), the build's copy. */
 export function workerUrl(): URL | undefined {
   if (workerFile === undefined) {
@@ -60,7 +74,7 @@ export function planParallel(input: JournalInput, opts: JournalScanOptions): Par
     return undefined;
   }
   if (m !== 'force' && size < PARALLEL_MIN_BYTES) return undefined;
-  if (!workerUrl()) return undefined;
+  if (!workerSource && !workerUrl()) return undefined;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -21,12 +21,12 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastPath } from './fast-path.js';
 import { mergeWorkerScan, restoreHead, splitHolds, type Probe, type WorkerScan } from './parallel-merge.js';
-import { workerUrl, type ParallelPlan } from './parallel-plan.js';
+import { embeddedWorker, workerUrl, type ParallelPlan } from './parallel-plan.js';
 import type { JournalScanOptions, ParallelNote, RuleSpec, ScanState, SourceState } from './scan-state.js';
 
 // the old import paths of the split's pieces (engine/parallel-plan.ts, engine/parallel-merge.ts)
 export { countLines, mergeWorkerScan, probeOf, restoreHead, splitHolds, workerScanOf, type Probe, type WorkerScan } from './parallel-merge.js';
-export { PARALLEL_MIN_BYTES, planParallel, workerUrl, type FileJournalInput, type ParallelPlan } from './parallel-plan.js';
+export { PARALLEL_MIN_BYTES, planParallel, useEmbeddedWorker, workerUrl, type FileJournalInput, type ParallelPlan } from './parallel-plan.js';
 export { sigKey } from './line-skip.js';
 export type { RuleSpec } from './scan-state.js';
 
@@ -76,7 +76,8 @@ export function startWorker(plan: ParallelPlan, opts: JournalScanOptions, role: 
   let worker: Worker;
   try {
     // a small young generation: two heaps' semi-spaces would otherwise take ~30 MB more (peak RSS)
-    worker = new Worker(workerUrl()!, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB } });
+    const source = embeddedWorker();
+    worker = new Worker(source ?? workerUrl()!, { eval: source !== undefined, workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB } });
   } catch {
     end();
     return { probe, result, send() {}, stop() {} };

@@ -65,18 +65,22 @@ const probe = new Promise<Probe | undefined>((r) => (gotProbe = r));
 port.on('message', (m: { type: string; probe?: Probe }) => {
   if (m.type === 'probe') gotProbe(m.probe);
 });
-try {
-  const scanner = new JournalScanner(compileMatcher(job.rules as unknown as Rule[]), { now: job.now, citeLimit: job.citeLimit });
-  if (job.role === 'head') {
-    const { st, held } = await scanHead(scanner, job.path, job.name, job.split, () => probe);
-    port.postMessage({ type: 'done', result: { ...workerScanOf(scanner, st, performance.now() - t0), held } });
-  } else {
-    const lineBase = countLines(job.path, job.split);
-    scanner.tracker.continueRun();
-    const st = await scanRange(scanner, job.path, job.name, job.split, lineBase, (s, rec) => port.postMessage({ type: 'probe', probe: probeOf(scanner, s, rec, lineBase) }));
-    port.postMessage({ type: 'done', result: workerScanOf(scanner, st, performance.now() - t0) });
+// no top-level await: the single executable runs this module as CommonJS source (scripts/build-sea.mjs)
+async function run(): Promise<void> {
+  try {
+    const scanner = new JournalScanner(compileMatcher(job.rules as unknown as Rule[]), { now: job.now, citeLimit: job.citeLimit });
+    if (job.role === 'head') {
+      const { st, held } = await scanHead(scanner, job.path, job.name, job.split, () => probe);
+      port.postMessage({ type: 'done', result: { ...workerScanOf(scanner, st, performance.now() - t0), held } });
+    } else {
+      const lineBase = countLines(job.path, job.split);
+      scanner.tracker.continueRun();
+      const st = await scanRange(scanner, job.path, job.name, job.split, lineBase, (s, rec) => port.postMessage({ type: 'probe', probe: probeOf(scanner, s, rec, lineBase) }));
+      port.postMessage({ type: 'done', result: workerScanOf(scanner, st, performance.now() - t0) });
+    }
+  } catch {
+    port.postMessage({ type: 'done', result: undefined });
   }
-} catch {
-  port.postMessage({ type: 'done', result: undefined });
+  port.close();
 }
-port.close();
+void run();

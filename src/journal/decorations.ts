@@ -18,6 +18,9 @@ export interface PartialPrefix {
   message: string;
 }
 
+const UNIT_NAME = /\.(?:service|scope|socket|timer|mount|slice|target)$/;
+/** `Started kubelet: The Kubernetes Node Agent.` is systemd speaking of the unit by its description. */
+const SYSTEMD_VERB = /^(?:Started|Starting|Stopped|Stopping|Failed|Reloading|Reloaded|Finished)$/;
 const PARTIAL = /^(?:([^\s:[\]]{1,253}) )?([^\s[\]:/]{1,64})(?:\[(\d{1,10})\])?: (.*)$/s;
 
 /**
@@ -32,7 +35,8 @@ export function parsePartialPrefix(line: string): PartialPrefix | undefined {
   if (!m) return undefined;
   const ident = m[2]!;
   const msg = m[4]!;
-  if (ident.endsWith('.go')) return undefined;
+  // `file.go:12]` is a klog caller, `kubelet.service: …` systemd speaking of a unit (`-o cat`)
+  if (ident.endsWith('.go') || UNIT_NAME.test(ident) || (m[1] !== undefined && SYSTEMD_VERB.test(m[1]))) return undefined;
   const known = KUBELET_PROCESS.test(ident) || PID1.test(ident) || ident === 'kernel';
   if (!known && !(m[3] !== undefined && parseKlog(msg))) return undefined;
   // `host:` alone is not a host plus identifier
@@ -103,3 +107,19 @@ export function undecorate(line: string): Decoded {
   }
   return undefined;
 }
+
+/** Spaces a line is indented by. */
+export function leadingSpaces(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** A klog header at the start of the text (cheap check before the regex). */
+export function isKlogStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return false;
+  const d = s.charCodeAt(1);
+  return d >= 48 && d <= 57 && parseKlog(s) !== undefined;
+}
+

@@ -130,3 +130,53 @@ export function kubeletJsonToRecord(obj: Record<string, unknown>, source: string
     fromSystemd: false,
   };
 }
+
+/** A cut-off JSON line: keep what can be read of MESSAGE/msg and say it was truncated. */
+export function salvageJsonLine(line: string, source: string, lineNo: number): LogRecord | undefined {
+  const m = /"(MESSAGE|msg)":"((?:[^"\\]|\\.)*)/.exec(line);
+  if (!m) return undefined;
+  let text: string;
+  try {
+    text = JSON.parse(`"${m[2]!.replace(/\\$/, '')}"`) as string;
+  } catch {
+    text = m[2]!;
+  }
+  const ident = /"SYSLOG_IDENTIFIER":"([^"]*)"/.exec(line)?.[1];
+  const pid = /"_PID":"(\d+)"/.exec(line)?.[1];
+  const rec: LogRecord = {
+    source,
+    line: lineNo,
+    message: text,
+    truncated: true,
+    process: ident,
+    pid: pid ? Number(pid) : undefined,
+    fromKubelet: ident === undefined || KUBELET_PROCESS.test(ident),
+    fromSystemd: false,
+  };
+  if (m[1] === 'msg') {
+    rec.message = JSON.stringify(text);
+    rec.fields = { msg: text };
+    rec.level = /"err":/.test(line) || !/"v":/.test(line) ? 'E' : 'I';
+  }
+  return rec;
+}
+
+
+/** A JSON text line: a journal entry (`-o json`, with its boot id) or a kubelet JSON log line; a cut one salvaged. */
+export function jsonLineRecord(line: string, source: string, lineNo: number): { rec: LogRecord; format?: 'json' | 'kubelet-json'; boot?: string } | undefined {
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    const rec = salvageJsonLine(line, source, lineNo);
+    return rec && { rec };
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  if ('MESSAGE' in obj || '__CURSOR' in obj || '__REALTIME_TIMESTAMP' in obj) {
+    const rec = journalEntryToRecord(obj, source, lineNo);
+    delete (rec as EntryRecord)[BOOT];
+    return { rec, format: 'json', boot: fieldText(obj._BOOT_ID) };
+  }
+  if ('msg' in obj && ('ts' in obj || 'caller' in obj)) return { rec: kubeletJsonToRecord(obj, source, lineNo), format: 'kubelet-json' };
+  return undefined;
+}

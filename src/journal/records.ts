@@ -6,14 +6,16 @@
 
 import { KUBELET_PROCESS } from '../kubelet-identity.js';
 import type { JournalFormat, LogRecord } from '../types.js';
-import { parseKlogLoose, parsePartialPrefix, startsRecord, undecorate } from './decorations.js';
-import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, kubeletJsonToRecord, logrusLevel, parseLogfmt } from './json-records.js';
+import { isKlogStart, leadingSpaces, parseKlogLoose, parsePartialPrefix, startsRecord, undecorate } from './decorations.js';
+import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, kubeletJsonToRecord, logrusLevel, jsonLineRecord, parseLogfmt } from './json-records.js';
 import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
 import { PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
 import { decideWrap, type WrapTail } from './wrap.js';
 
 export { KUBELET_PROCESS } from '../kubelet-identity.js';
 export { journalEntryToRecord, kubeletJsonToRecord, parseLogfmt } from './json-records.js';
+export { clockMs } from './clock.js';
+import { clockMs } from './clock.js';
 
 /** Lines kubelet-doctor's own fixture annotations use; the parser skips them. */
 export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
@@ -180,7 +182,7 @@ export class RecordParser {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
     }
-    if (!klog && !isSystemd && this.mode === 0 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
+    if (!klog && !isSystemd && this.mode !== 2 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
     const rec: LogRecord = { source: this.ctx.source, line: lineNo, host, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
     if (host === undefined) delete rec.host;
     this.decorate(rec);
@@ -462,59 +464,14 @@ export class RecordParser {
 
   /** `journalctl -o json` lines and kubelet JSON logging (`--logging-format=json`). */
   private parseJsonLine(line: string, lineNo: number): LogRecord | undefined {
-    let obj: Record<string, unknown>;
-    try {
-      obj = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return this.salvageJson(line, lineNo);
+    const j = jsonLineRecord(line, this.ctx.source, lineNo);
+    if (!j) return undefined;
+    if (j.format && (!this.format || this.format === 'cat')) this.format = j.format;
+    if (j.boot !== undefined) {
+      if (this.bootId !== undefined && j.boot !== this.bootId) this.bootChanged = true;
+      this.bootId = j.boot;
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-    if ('MESSAGE' in obj || '__CURSOR' in obj || '__REALTIME_TIMESTAMP' in obj) {
-      if (!this.format || this.format === 'cat') this.format = 'json';
-      const rec = journalEntryToRecord(obj, this.ctx.source, lineNo);
-      const boot = fieldText(obj._BOOT_ID);
-      if (boot !== undefined) {
-        if (this.bootId !== undefined && boot !== this.bootId) this.bootChanged = true;
-        this.bootId = boot;
-      }
-      delete (rec as EntryRecord)[BOOT];
-      return rec;
-    }
-    if ('msg' in obj && ('ts' in obj || 'caller' in obj)) {
-      if (!this.format || this.format === 'cat') this.format = 'kubelet-json';
-      return kubeletJsonToRecord(obj, this.ctx.source, lineNo);
-    }
-    return undefined;
-  }
-
-  /** A cut-off JSON line: keep what can be read of MESSAGE/msg and say it was truncated. */
-  private salvageJson(line: string, lineNo: number): LogRecord | undefined {
-    const m = /"(MESSAGE|msg)":"((?:[^"\\]|\\.)*)/.exec(line);
-    if (!m) return undefined;
-    let text: string;
-    try {
-      text = JSON.parse(`"${m[2]!.replace(/\\$/, '')}"`) as string;
-    } catch {
-      text = m[2]!;
-    }
-    const ident = /"SYSLOG_IDENTIFIER":"([^"]*)"/.exec(line)?.[1];
-    const pid = /"_PID":"(\d+)"/.exec(line)?.[1];
-    const rec: LogRecord = {
-      source: this.ctx.source,
-      line: lineNo,
-      message: text,
-      truncated: true,
-      process: ident,
-      pid: pid ? Number(pid) : undefined,
-      fromKubelet: ident === undefined || KUBELET_PROCESS.test(ident),
-      fromSystemd: false,
-    };
-    if (m[1] === 'msg') {
-      rec.message = JSON.stringify(text);
-      rec.fields = { msg: text };
-      rec.level = /"err":/.test(line) || !/"v":/.test(line) ? 'E' : 'I';
-    }
-    return rec;
+    return j.rec;
   }
 
   private inferTime(month?: number, day?: number, clock?: string): number | undefined {
@@ -528,48 +485,6 @@ export class RecordParser {
     const t = Date.UTC(this.year, month - 1, day) + clockMs(clock);
     return Number.isNaN(t) ? undefined : t;
   }
-}
-
-/** `hh:mm:ss[.fraction]` → ms into the day (by hand: it runs on every examined line); NaN when malformed. */
-export function clockMs(clock: string): number {
-  const h = two(clock, 0);
-  const m = two(clock, 3);
-  const s = two(clock, 6);
-  let ms = 0;
-  if (clock.length > 9) {
-    // the first three fraction digits, padded (`.5` is 500 ms); any other character makes it NaN
-    if (clock.charCodeAt(8) !== 46) return NaN;
-    for (let i = 9; i < 12; i++) {
-      const d = i < clock.length ? clock.charCodeAt(i) - 48 : 0;
-      if (d < 0 || d > 9) return NaN;
-      ms = ms * 10 + d;
-    }
-    for (let i = 12; i < clock.length; i++) {
-      const d = clock.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-    }
-  } else if (clock.length === 9) return NaN;
-  return ((h * 60 + m) * 60 + s) * 1000 + ms;
-}
-
-function two(text: string, at: number): number {
-  const a = text.charCodeAt(at) - 48;
-  const b = text.charCodeAt(at + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
-}
-
-function leadingSpaces(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
-  return i;
-}
-
-/** A klog header at the start of the text (cheap check before the regex). */
-function isKlogStart(s: string): boolean {
-  const c = s.charCodeAt(0);
-  if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return false;
-  const d = s.charCodeAt(1);
-  return d >= 48 && d <= 57 && parseKlog(s) !== undefined;
 }
 
 /** A `key=<` block value that ended (RecordParser.takeBlock). */

@@ -32,6 +32,9 @@ const MAX_JOINED = 4;
 /** Lines that begin a message of their own in a raw kubelet log (stderr text besides klog lines). */
 const OWN_LINE = /^(?:(?:Flag|Error|Usage|Flags|Global Flags|Examples|Available Commands|Warning|W\d{4}|I\d{4}|E\d{4}|F\d{4}|goroutine|panic|fatal error)\b|-{1,2}[\w-]|[A-Z][a-z]+ [a-z]+ )/;
 
+/** The start of another program's line: `ident: `, logfmt, `key=value`. */
+const OTHER_PROGRAM = /^(?:[\w.-]+(?:\[\d+\])?: |time="|level=|\w+=\S)/;
+
 /** Open brackets or quotes left at the end of a message (printf-era text wrapped inside `[…]` or `(…)`). */
 function open(message: string): boolean {
   let depth = 0;
@@ -56,11 +59,11 @@ export function decideWrap(tail: WrapTail | undefined, line: string, indented: b
   const lastChar = msg.charCodeAt(msg.length - 1);
   // a wrap at the terminal width keeps every character: join as printed; a re-flowed paste drops the space
   const separator = lastChar === 32 || (!indented && fullWidth) ? '' : ' ';
-  const unfinished = tail.unterminated || open(msg);
-  if (unfinished) return { join: true, separator };
+  // without journal prefixes (`-o cat`, a bare paste) other programs' lines stand between the kubelet's
+  if (!tail.prefixed && (OWN_LINE.test(text) || OTHER_PROGRAM.test(text))) return { join: false };
+  if (tail.unterminated || open(msg)) return { join: true, separator };
   if (indented) return { join: false }; // journalctl's continuation lines of a multi-line message
+  // a prefixed journal prints every entry with its prefix: a line without one is the rest of the last
   if (tail.prefixed) return { join: true, separator };
-  // a bare kubelet log: stderr lines stand alone; a line wrapped at the terminal width continues
-  if (tail.klog && fullWidth && !OWN_LINE.test(text)) return { join: true, separator };
   return { join: false };
 }

@@ -3,6 +3,7 @@
 // with the reason; a rule that threw is an <error>. Findings only seen in earlier kubelet runs and
 // known-benign ones pass, with the finding in <system-out>, as --fail-on does not count them either.
 
+import { runCount } from '../run-summary.js';
 import type { RuleMeta } from '../rules/model.js';
 import type { Citation, Finding, Report } from '../types.js';
 
@@ -104,7 +105,7 @@ export function renderJunit(report: Report, o: JunitOptions = {}): string {
     'tool.version': report.tool.version,
     'node.name': report.node?.name,
     'kubelet.version': report.node?.kubeletVersion,
-    'kubelet.runs': String(report.runs.length),
+    'kubelet.runs': String(runCount(report)),
     'crash.loop': report.crashLoop ? `${report.crashLoop.runs} runs${report.crashLoop.restartCounter ? `, restart counter ${report.crashLoop.restartCounter}` : ''}` : undefined,
     sources: report.sources.map((s) => s.name).join(', ') || undefined,
   };

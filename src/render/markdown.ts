@@ -2,6 +2,7 @@
 // blocks and the fix as shell blocks; consequences folded under their cause; skipped rules and
 // sources in collapsed sections. Renders the same in GitHub, GitLab and CommonMark viewers.
 
+import { runCount } from '../run-summary.js';
 import type { Citation, Finding, Report } from '../types.js';
 import { counted, seenLine } from './text.js';
 import { safeReport } from './terminal-safe.js';
@@ -52,7 +53,7 @@ function findingSection(f: Finding, n: number, r: Report, all: Finding[], o: Mar
   const out: string[] = [];
   const tags = [f.causedExit ? 'made the kubelet exit' : '', !f.current ? 'earlier kubelet runs only' : '', f.benign ? 'known benign' : ''].filter(Boolean);
   out.push(`### ${n}. ${SEV[f.severity]}: ${mdEscape(f.title)} (\`${f.ruleId}\`)`, '');
-  const seen = seenLine(f, r.runs.length);
+  const seen = seenLine(f, runCount(r));
   const meta = [...tags, seen ?? ''].filter(Boolean).join(' · ');
   if (meta) out.push(`_${mdEscape(meta)}_`, '');
   out.push(mdEscape(f.message), '');
@@ -73,7 +74,7 @@ function findingSection(f: Finding, n: number, r: Report, all: Finding[], o: Mar
   if (children.length) {
     out.push('<details><summary>Consequences of this (folded)</summary>', '');
     for (const ch of children) {
-      const s = seenLine(ch, r.runs.length);
+      const s = seenLine(ch, runCount(r));
       out.push(`- **${SEV[ch.severity]}** ${mdEscape(ch.title)} (\`${ch.ruleId}\`)${s ? ` — ${mdEscape(s)}` : ''}`);
       const first = ch.evidence[0];
       if (first) out.push('', fence(`# ${citeLoc(first)}\n${first.text}`, 'text').replace(/^/gm, '  '), '');
@@ -91,7 +92,7 @@ export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string 
   const facts = [
     r.node?.name ? `**Node:** ${mdEscape(r.node.name)}` : '',
     r.node?.kubeletVersion ? `**kubelet:** ${mdEscape(r.node.kubeletVersion)}` : '',
-    r.runs.length ? `**kubelet runs:** ${r.runs.length}` : '',
+    runCount(r) ? `**kubelet runs:** ${runCount(r)}` : '',
     r.crashLoop
       ? `**crash loop:** ${r.crashLoop.runs} runs${r.crashLoop.restartCounter ? `, restart counter ${r.crashLoop.restartCounter}` : ''}${r.crashLoop.exitStatus ? `, last exit ${mdEscape(r.crashLoop.exitStatus)}` : ''}`
       : '',

@@ -3,6 +3,7 @@
 // journal line or config file line, skipped rules and source problems as tool notifications.
 // Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 
+import { runCount } from '../run-summary.js';
 import type { RuleMeta } from '../rules/model.js';
 import type { Citation, Finding, Report, Severity } from '../types.js';
 
@@ -158,7 +159,7 @@ export function renderSarif(report: Report, o: SarifOptions = {}): string {
           verdict: report.verdict,
           ...(report.node?.name ? { nodeName: report.node.name } : {}),
           ...(report.node?.kubeletVersion ? { kubeletVersion: report.node.kubeletVersion } : {}),
-          kubeletRuns: report.runs.length,
+          kubeletRuns: runCount(report),
           ...(report.crashLoop ? { crashLoop: report.crashLoop } : {}),
         },
       },

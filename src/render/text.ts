@@ -1,6 +1,7 @@
 // Plain-text report for people (the default off a TTY): verdict first, then each finding with what
 // was seen, why it matters and the fix. Pure: (report, options) → string.
 
+import { runCount } from '../run-summary.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Citation, Finding, Report, Severity } from '../types.js';
 import { safeReport } from './terminal-safe.js';
@@ -51,7 +52,7 @@ function renderFinding(c: ChalkInstance, f: Finding, r: Report, o: TextOptions, 
   out.push(`${indent}${sevColor(c, f.severity)(SEV_LABEL[f.severity])} ${c.bold(f.title)} ${c.dim(`[${f.ruleId}]`)}${tags ? ` ${tags}` : ''}`);
   const pad = ' '.repeat(indent.length + 6);
   out.push(`${pad}${f.message}`);
-  const seen = seenLine(f, r.runs.length);
+  const seen = seenLine(f, runCount(r));
   if (seen) out.push(`${pad}${c.dim(seen)}`);
   // a few journal lines (the first ones and the latest) and the node evidence beside them
   const max = o.maxCitations ?? 3;
@@ -80,7 +81,7 @@ export function renderText(report: Report, o: TextOptions): string {
   const r = safeReport(report);
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const out: string[] = [];
-  const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', r.runs.length ? `${r.runs.length} kubelet run${r.runs.length === 1 ? '' : 's'}` : '']
+  const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', runCount(r) ? `${runCount(r)} kubelet run${runCount(r) === 1 ? '' : 's'}` : '']
     .filter(Boolean)
     .join(', ');
   out.push(c.dim(`kubelet-doctor ${r.tool.version}${node ? ` — ${node}` : ''}`));
@@ -104,7 +105,7 @@ export function renderText(report: Report, o: TextOptions): string {
     if (children.length) {
       out.push(`      ${c.bold('Explains')} (consequences of the above, folded):`);
       for (const ch of children) {
-        const seen = seenLine(ch, r.runs.length);
+        const seen = seenLine(ch, runCount(r));
         out.push(`        ${sevColor(c, ch.severity)('↳')} ${ch.title} ${c.dim(`[${ch.ruleId}]`)}${seen ? c.dim(` — ${seen}`) : ''}`);
         const first = ch.evidence[0];
         if (first) out.push(`          ${c.dim('│')} ${citationLine(c, first)}`);

@@ -73,7 +73,7 @@ export async function loadRuleFiles(dir: string, opts: { builtin: boolean }): Pr
   return out;
 }
 
-interface BundleEntry {
+export interface BundleEntry {
   file: string;
   kind: 'data' | 'code';
   /** data rules: the YAML file's SHA-1, and its content as JSON text */
@@ -106,6 +106,19 @@ export async function loadBundledRules(dir = builtinRulesDir()): Promise<Rule[] 
       createHash ??= (await import('node:crypto')).createHash;
       if (createHash('sha1').update(readFileSync(join(dir, e.file), 'utf8')).digest('hex') !== e.sha1) return undefined;
     }
+  return rulesOfEntries(entries, dir);
+}
+
+let embedded: BundleEntry[] | undefined;
+/**
+ * The single executable carries the built-in rules bundle inside itself (scripts/build-sea.mjs): there is
+ * no rules/ folder beside it to check the bundle against, and none is read. Validated like rule files.
+ */
+export function useEmbeddedRules(entries: BundleEntry[]): void {
+  embedded = entries;
+}
+
+function rulesOfEntries(entries: BundleEntry[], dir: string): Rule[] {
   return entries.map((e) => {
     const file = join(dir, e.file);
     const id = basename(file, extname(file));
@@ -159,8 +172,11 @@ export async function loadRules(extraDirs: string[] = [], opts: { builtins?: boo
     rules.push(r);
   };
   if (opts.builtins !== false) {
-    const dir = builtinRulesDir();
-    for (const r of (await loadBundledRules(dir)) ?? (await loadRuleFiles(dir, { builtin: true }))) add(r);
+    if (embedded) for (const r of rulesOfEntries(embedded, 'rules')) add(r);
+    else {
+      const dir = builtinRulesDir();
+      for (const r of (await loadBundledRules(dir)) ?? (await loadRuleFiles(dir, { builtin: true }))) add(r);
+    }
   }
   // --rules: data only. A .js/.mjs/.ts file there is never imported (a rule directory is often shared or
   // copied from elsewhere, and importing runs its code with the doctor's privileges, root on a node)

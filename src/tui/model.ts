@@ -2,6 +2,7 @@
 // the ranked rows, an opened finding, help, sources. Everything comes out as styled lines already
 // fitted to the width, so the ink components only lay them out.
 
+import { runCount } from '../run-summary.js';
 import { commandLang } from '../render/markdown.js';
 import { seenLine } from '../render/text.js';
 import type { Citation, Finding, Report, Severity } from '../types.js';
@@ -84,7 +85,7 @@ export function headerLines(r: Report, width: number, follow?: FollowStatus): Li
     `kubelet-doctor ${r.tool.version}`,
     r.node?.name ? `node ${r.node.name}` : 'node ?',
     r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '',
-    r.runs.length ? plural(r.runs.length, 'kubelet run') : '',
+    runCount(r) ? plural(runCount(r), 'kubelet run') : '',
   ].filter(Boolean);
   out.push(truncLine([seg(facts.join(' · '), { dim: true })], width));
   if (follow) {
@@ -169,7 +170,7 @@ export function detailLines(f: Finding, r: Report, width: number): Line[] {
   out.push(...wrapLine([seg(tags.join(' · '), { dim: true })], w, 2));
   out.push([]);
   out.push(...wrapLine([seg(f.message)], w));
-  const seen = seenLine(f, r.runs.length);
+  const seen = seenLine(f, runCount(r));
   if (seen) out.push(...wrapLine([seg(seen, { dim: true })], w));
   if (f.explainedBy) {
     const cause = r.findings.find((x) => x.ruleId === f.explainedBy);
@@ -181,7 +182,7 @@ export function detailLines(f: Finding, r: Report, width: number): Line[] {
   if (journal.length) {
     section(out, 'What was seen');
     for (const c of journal) {
-      const meta = [citeLoc(c), c.count !== undefined ? `×${c.count}` : '', c.run !== undefined && r.runs.length > 1 ? `run ${c.run + 1}` : '', c.firstSeen ?? '', c.lastSeen && c.lastSeen !== c.firstSeen ? `… ${c.lastSeen}` : '']
+      const meta = [citeLoc(c), c.count !== undefined ? `×${c.count}` : '', c.run !== undefined && runCount(r) > 1 ? `run ${c.run + 1}` : '', c.firstSeen ?? '', c.lastSeen && c.lastSeen !== c.firstSeen ? `… ${c.lastSeen}` : '']
         .filter(Boolean)
         .join(' · ');
       out.push(...wrapLine([seg('  '), seg(meta, { color: 'cyan' })], w, 4));
@@ -220,7 +221,7 @@ export function detailLines(f: Finding, r: Report, width: number): Line[] {
   if (children.length) {
     section(out, 'Explains (consequences, folded)');
     for (const ch of children) {
-      const s = seenLine(ch, r.runs.length);
+      const s = seenLine(ch, runCount(r));
       out.push(...wrapLine([seg('  ↳ '), seg(SEV_LABEL[ch.severity].trim(), SEV_STYLE[ch.severity]), seg(` ${ch.title} `), seg(`[${ch.ruleId}]`, { dim: true }), ...(s ? [seg(` — ${s}`, { dim: true })] : [])], w, 4));
       const first = ch.evidence[0];
       if (first) out.push(...wrapLine([seg('      '), seg(citeLoc(first), { color: 'cyan' }), seg('  '), seg(first.text, { dim: true })], w, 6));

@@ -1,6 +1,7 @@
 // What stays in the terminal after the TUI closes: the verdict, the top findings, and the fix of
 // the finding that was opened (or the root cause) in plain lines, so the commands can be copied.
 
+import { runCount } from '../run-summary.js';
 import { Chalk } from 'chalk';
 import type { Finding, Report } from '../types.js';
 import { severityCounts } from './model.js';
@@ -13,7 +14,7 @@ export function exitSummary(report: Report, o: { color: boolean; opened?: Findin
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const sev = (f: Finding) => (f.severity === 'error' ? c.red.bold : f.severity === 'warning' ? c.yellow.bold : c.cyan)(LABEL[f.severity]);
   const out: string[] = [];
-  const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', r.runs.length ? `${r.runs.length} kubelet run${r.runs.length === 1 ? '' : 's'}` : '']
+  const node = [r.node?.name ? `node ${r.node.name}` : '', r.node?.kubeletVersion ? `kubelet ${r.node.kubeletVersion}` : '', runCount(r) ? `${runCount(r)} kubelet run${runCount(r) === 1 ? '' : 's'}` : '']
     .filter(Boolean)
     .join(', ');
   out.push(c.dim(`kubelet-doctor ${r.tool.version}${node ? ` — ${node}` : ''}${o.followed ? ` — followed ${o.followed}` : ''}`));

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# What the lab needs on a Debian machine of this kind (root): the Debian packages, and the local pause image.
+# Idempotent and quiet when everything is there. The lab is on demand: CI never runs this.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubelet-doctor-lab}
+need=()
+command -v containerd >/dev/null || need+=(containerd)
+command -v runc >/dev/null || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v etcd >/dev/null || need+=(etcd-server)
+command -v kubectl >/dev/null || need+=(kubernetes-client)
+[ -x /lib/systemd/systemd-journal-remote ] || need+=(systemd-journal-remote)
+command -v openssl >/dev/null || need+=(openssl)
+command -v ip >/dev/null || need+=(iproute2)
+command -v iptables >/dev/null || need+=(iptables)
+command -v unshare >/dev/null || need+=(util-linux)
+command -v curl >/dev/null || need+=(curl)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# the sandbox image: no registry is reachable, so the lab builds its own pause and imports it as an OCI archive
+if [ ! -f "$LAB_CACHE/pause/pause.tar" ]; then
+  mkdir -p "$LAB_CACHE/pause"
+  (cd "$here/pause" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -ldflags=-s -o "$LAB_CACHE/pause/pause" ./pause.go)
+  python3 "$here/pause-image.py" "$LAB_CACHE/pause/pause" "$LAB_CACHE/pause/pause.tar" registry.k8s.io/pause:3.10 >/dev/null
+fi

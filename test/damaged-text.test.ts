@@ -1,0 +1,194 @@
+// The same kubelet wording, damaged the ways pasted text is (cut, hard-wrapped, decorated, bare, reversed),
+// must give the same finding; near-misses must not. The wording is composed from the kubelet's format strings
+// (pkg/kubelet/cm/container_manager_linux.go: "running with swap on is not supported, please disable swap! or
+// set --fail-swap-on flag to false. /proc/swaps contained: %v"; cmd/kubelet/app/server.go: klog.Fatalf("failed
+// to run Kubelet: %v", err)). And section 4 of issue 9: a dying kubelet is never a silent pass.
+
+import { describe, expect, it } from 'vitest';
+import { partialPattern, cutAt } from '../src/engine/partial.js';
+import { decideWrap } from '../src/journal/wrap.js';
+import { parsePartialPrefix, parseKlogLoose, undecorate } from '../src/journal/decorations.js';
+import { KUBELET_PROCESS, KUBELET_UNIT } from '../src/kubelet-identity.js';
+import { normaliseMessage } from '../src/engine/matcher.js';
+import { scanText } from './helpers.js';
+
+const P = 'Nov 20 03:00:05 node-a kubelet[1234]: ';
+const K = 'F1120 03:00:05.100000    1234 server.go:269] ';
+const M =
+  'failed to run Kubelet: running with swap on is not supported, please disable swap! or set --fail-swap-on flag to false. /proc/swaps contained: [Filename Type Size Used Priority /swap.img file 4194300 0 -2]';
+const LINE = P + K + M;
+const EXIT = 'Nov 20 03:00:05 node-a systemd[1]: kubelet.service: Main process exited, code=exited, status=255/EXCEPTION';
+const EARLIER = [
+  'Nov 20 02:59:00 node-a kubelet[1000]: I1120 02:59:00.100000    1000 server.go:416] Version: v1.20.9',
+  'Nov 20 02:59:01 node-a kubelet[1000]: I1120 02:59:01.100000    1000 kubelet.go:1292] Started kubelet',
+  'Nov 20 02:59:02 node-a systemd[1]: Stopping kubelet: The Kubernetes Node Agent...',
+];
+
+function chunks(s: string, width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += width) out.push(s.slice(i, i + width));
+  return out;
+}
+
+const FORMS: [name: string, lines: string[]][] = [
+  ['as journalctl printed it', [LINE, EXIT]],
+  ["cut by journalctl's … at the terminal width", [`${LINE.slice(0, 200)}…`, EXIT]],
+  ["cut by a pager's > in the last column", [`${LINE.slice(0, 210)}>`, EXIT]],
+  ['hard-wrapped in two, mid-word', [...chunks(LINE, 130), EXIT]],
+  ['hard-wrapped in three at 100 columns', [...chunks(LINE, 100), EXIT]],
+  ['quoted in markdown', [`> ${LINE}`, `> ${EXIT}`]],
+  ['bold markers', [`**${LINE}**`, EXIT]],
+  ['a diff +', [`+${LINE}`, `+${EXIT}`]],
+  ["grep's file: prefix", [`/var/log/syslog:${LINE}`, `/var/log/syslog-${EXIT}`]],
+  ['after a shell prompt and its command', ['$ journalctl -u kubelet --no-pager', LINE, EXIT]],
+  ['indented', [`    ${LINE}`, EXIT]],
+  ['the date cut off', [`node-a kubelet[1234]: ${K}${M}`, EXIT]],
+  ['only the identifier left', [` kubelet[1234]: ${K}${M}`]],
+  ['a wrapper tag', [`kubelet: ${K}${M}`]],
+  ['a talosctl node address', [`10.0.0.2: ${K}${M}`]],
+  ['a cut klog header (severity and caller)', [`F server.go:269] ${M}`]],
+  ['a cut klog header (PID and caller)', [` 1234 server.go:269] ${M}`]],
+  ['bare klog', [K + M]],
+  ['the bare message', [M]],
+  ['reversed (journalctl -r), after an earlier run', [EXIT, LINE, ...[...EARLIER].reverse()]],
+  ['in order, after an earlier run', [...EARLIER, LINE, EXIT]],
+];
+
+describe('damaged text: the same wording gives the same finding', () => {
+  it.each(FORMS)('%s', async (_name, lines) => {
+    const r = await scanText(`${lines.join('\n')}\n`);
+    const top = r.findings[0];
+    expect(top?.ruleId).toBe('swap-enabled');
+    expect(top?.current).toBe(true);
+    // the kubelet died and a rule explains it: the engine's exit finding is folded under it
+    const exit = r.findings.find((f) => f.ruleId === 'kubelet-exit-unexplained');
+    if (exit) expect([exit.explainedBy, exit.severity]).toEqual(['swap-enabled', 'info']);
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual(['swap-enabled']);
+  });
+
+  it.each([
+    ['the identifying phrase cut off', [`${P}${K}failed to run Kubelet: running with sw…`]],
+    // the identifying phrase is "running with swap on is not supported" (the rule keys on it, the rest optional)
+    ['a different ending, not cut', [`${P}${K}failed to run Kubelet: running with swap on is not what this node wants`]],
+    ['a value ending in <nil> is not a cut', [`${P}I1120 03:00:05.100000    1234 server.go:1] "running with swap on is not" err=<nil>`]],
+    ["another program's line is not joined to a bare klog line", [`F1120 03:00:05.100000    1234 server.go:269] failed to run Kubelet: running with swap on is not`, 'time="2025-11-20T03:00:05Z" level=info msg="supported, please disable swap! or set --fail-swap-on flag to false"']],
+  ])('near miss: %s', async (_name, lines) => {
+    const r = await scanText(`${lines.join('\n')}\n`);
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('swap-enabled');
+  });
+});
+
+describe('the decoders', () => {
+  it('partial prefixes only for kubelets, PID 1, the kernel or a klog header', () => {
+    expect(parsePartialPrefix('microk8s.daemon-kubelite: E0424 03:43:38.826373    8825 kubelet.go:1423] x')).toMatchObject({ process: 'microk8s.daemon-kubelite' });
+    expect(parsePartialPrefix('host-1 k3s[12]: I0101 00:00:00.000000      12 a.go:1] x')).toMatchObject({ host: 'host-1', process: 'k3s', pid: 12 });
+    expect(parsePartialPrefix('Error: unknown flag: --foo')).toBeUndefined();
+    expect(parsePartialPrefix('Started kubelet: The Kubernetes Node Agent.')).toBeUndefined();
+    expect(parsePartialPrefix('kubelet.service: Main process exited, code=exited, status=1/FAILURE')).toBeUndefined();
+    expect(parsePartialPrefix('E kubelet.go:1688] "Failed"')).toBeUndefined();
+  });
+  it('klog headers cut down to their caller', () => {
+    expect(parseKlogLoose('E kubelet.go:1688] "Failed to start ContainerManager"')).toMatchObject({ level: 'E', caller: 'kubelet.go:1688', rest: '"Failed to start ContainerManager"' });
+    expect(parseKlogLoose(' 2009 cni.go:237] Unable to update cni config')).toMatchObject({ caller: 'cni.go:237', rest: 'Unable to update cni config' });
+    expect(parseKlogLoose('the config at foo.go:12 is odd')).toBeUndefined();
+  });
+  it('decorations come off one layer at a time; prompts, fences and grep separators are dropped', () => {
+    expect(undecorate('>  Dec 07 19:16:44 h kubelet[9]: x')).toEqual({ line: 'Dec 07 19:16:44 h kubelet[9]: x' });
+    expect(undecorate('10.0.0.2: {"ts":1}')).toEqual({ line: '{"ts":1}', host: '10.0.0.2' });
+    expect(undecorate('root@node2:~# journalctl -u kubelet -f')).toBe('drop');
+    expect(undecorate('```')).toBe('drop');
+    expect(undecorate('--')).toBe('drop');
+    expect(undecorate('Flag --foo has been deprecated')).toBeUndefined();
+  });
+  it('the wrap state machine', () => {
+    const tail = { message: '"Failed" err="[open /proc/sys/kernel/panic: permission denied,', prefixed: false, klog: true, unterminated: true, ellipsized: false, lastWidth: 70, joined: 1 };
+    expect(decideWrap(tail, '  open /proc/sys/vm/overcommit_memory: permission denied]"', true)).toEqual({ join: true, separator: ' ' });
+    expect(decideWrap({ ...tail, unterminated: false, message: 'done', prefixed: true, lastWidth: 120 }, 'tinued text', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...tail, unterminated: false, message: 'done', prefixed: true }, '  indented continuation of a multi-line message', true)).toEqual({ join: false });
+    expect(decideWrap({ ...tail, prefixed: false }, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
+    expect(decideWrap({ ...tail, ellipsized: true }, 'more', false)).toEqual({ join: false });
+  });
+  it('partial patterns: the text must end inside a match', () => {
+    const re = partialPattern('failed to parse kubelet flag: unknown flag: --(?<flag>[\\w-]+)')!;
+    expect(re.test('x failed to parse kubelet fl')).toBe(true);
+    expect(re.test('x failed to parse kubelet flag: unknown flag: --foo')).toBe(true);
+    expect(re.exec('x failed to parse something else')!.index).toBeGreaterThan(20);
+    expect(partialPattern('(a)\\1')).toBeUndefined();
+    expect([cutAt('abc…', false), cutAt('ab…cd', false), cutAt('abc...', false), cutAt('a b>', false), cutAt('x <nil>', false), cutAt('abc', false), cutAt('abc', true)]).toEqual([3, 2, 3, 3, -1, -1, 3]);
+  });
+  it('nested err quoting is unescaped', () => {
+    // klog quotes the inner err once more: \\\" is a quote two levels down
+    expect(normaliseMessage(String.raw`a \\\"b\\\" c`)).toBe('a "b" c');
+    expect(normaliseMessage(String.raw`err="x: \"y\""`)).toBe('err="x: "y""');
+  });
+  it('one identity table: process names and units of the distributions', () => {
+    for (const p of ['kubelet', 'kubenswrapper', 'hyperkube', 'k3s', 'k3s-agent', 'k0s', 'kubelite', 'microk8s.daemon-kubelite', 'edgecore', 'rke2', '/usr/bin/kubelet', 'kubelet.daemon'])
+      expect([p, KUBELET_PROCESS.test(p)]).toEqual([p, true]);
+    for (const p of ['containerd', 'systemd', 'kernel', 'dockerd', 'crio']) expect([p, KUBELET_PROCESS.test(p)]).toEqual([p, false]);
+    for (const u of ['kubelet.service', 'kube-kubelet.service', 'k3s-agent.service', 'snap.microk8s.daemon-kubelite.service', 'k0sworker.service', 'rke2-agent.service', 'edgecore.service', 'snap.kubelet.daemon.service'])
+      expect([u, KUBELET_UNIT.test(u)]).toEqual([u, true]);
+    expect(KUBELET_UNIT.test('containerd.service')).toBe(false);
+  });
+});
+
+describe('never silent while the kubelet dies', () => {
+  const run = (pid: number, lines: string[]) => lines.map((l) => l.replaceAll('PID', String(pid)));
+  it('an unknown fatal line and systemd exits: an error finding that names the exit and quotes the reason', async () => {
+    const text = [
+      ...run(700, ['Nov 20 03:00:00 node-a kubelet[PID]: F1120 03:00:00.100000     PID server.go:269] failed to run Kubelet: the gizmo is unavailable']),
+      'Nov 20 03:00:00 node-a systemd[1]: kubelet.service: Main process exited, code=exited, status=255/EXCEPTION',
+      'Nov 20 03:00:10 node-a systemd[1]: kubelet.service: Scheduled restart job, restart counter is at 1.',
+      ...run(701, ['Nov 20 03:00:10 node-a kubelet[PID]: F1120 03:00:10.100000     PID server.go:269] failed to run Kubelet: the gizmo is unavailable']),
+      'Nov 20 03:00:10 node-a systemd[1]: kubelet.service: Main process exited, code=exited, status=255/EXCEPTION',
+    ].join('\n');
+    const r = await scanText(`${text}\n`);
+    const f = r.findings[0]!;
+    expect([f.ruleId, f.severity, f.current]).toEqual(['kubelet-exit-unexplained', 'error', true]);
+    expect(f.message).toMatch(/exited with status 255\/EXCEPTION after a fatal klog line, and it has restarted 1 time\b/);
+    expect(f.message).toContain('the gizmo is unavailable');
+    expect(f.evidence.map((e) => e.line)).toEqual([4, 5]);
+    expect(r.verdict).not.toMatch(/No known failure/);
+  });
+  it('an Error: line with no systemd lines (a bare paste) is a death too', async () => {
+    const r = await scanText('Error: failed to load the gizmo: no such gizmo\n');
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([['kubelet-exit-unexplained', 'error']]);
+  });
+  it('SIGKILL with nothing printed is named as such', async () => {
+    const r = await scanText(
+      ['Nov 20 03:00:00 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', 'Nov 20 03:10:00 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL'].join('\n'),
+    );
+    expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL \(SIGKILL.*killed without printing anything/);
+  });
+  it('the OOM killer is named', async () => {
+    const r = await scanText(
+      [
+        'Nov 20 03:00:00 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet',
+        'Nov 20 03:10:00 node-a kernel: Out of memory: Killed process 9 (kubelet) total-vm:2000000kB',
+        'Nov 20 03:10:00 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL',
+      ].join('\n'),
+    );
+    expect(r.findings[0]!.message).toMatch(/killed by the OOM killer/);
+  });
+  it('a systemctl status paste alone (status 255) and a CHDIR failure are exits', async () => {
+    const a = await scanText(['● kubelet.service - kubelet: The Kubernetes Node Agent', '   Active: activating (auto-restart) (Result: exit-code) since Wed 2020-07-29 08:46:32 EDT; 919ms ago', ' Main PID: 9982 (code=exited, status=255)'].join('\n'));
+    expect(a.findings.map((f) => f.ruleId)).toEqual(['kubelet-exit-unexplained']);
+    expect(a.findings[0]!.message).toMatch(/exited with status 255/);
+    const b = await scanText(
+      ['Aug 15 14:52:29 h systemd: Failed at step CHDIR spawning /usr/local/bin/kubelet: No such file or directory', 'Aug 15 14:52:29 h systemd: kubelet.service: main process exited, code=exited, status=200/CHDIR', 'Aug 15 14:52:29 h systemd: Started Kubernetes Kubelet Server.'].join('\n'),
+    );
+    // the rule that explains a CHDIR failure leads; the exit finding, folded under it, names how it ended
+    expect(b.findings[0]!.ruleId).toBe('kubelet-root-dir-missing');
+    expect(b.findings.find((f) => f.ruleId === 'kubelet-exit-unexplained')!.message).toMatch(/never ran: systemd could not start it \(status=200\/CHDIR\)/);
+  });
+  it('alive latest run: no exit finding, even after an earlier death', async () => {
+    const r = await scanText(
+      [
+        'Nov 20 03:00:00 node-a kubelet[700]: F1120 03:00:00.100000     700 server.go:269] failed to run Kubelet: the gizmo is unavailable',
+        'Nov 20 03:00:00 node-a systemd[1]: kubelet.service: Main process exited, code=exited, status=255/EXCEPTION',
+        'Nov 20 03:00:10 node-a kubelet[701]: I1120 03:00:10.100000     701 kubelet.go:1292] Started kubelet',
+      ].join('\n'),
+    );
+    expect(r.findings.filter((f) => f.ruleId === 'kubelet-exit-unexplained')).toEqual([]);
+    expect(r.verdict).toBe('No known failure signature found');
+  });
+});
