@@ -30,6 +30,17 @@ const BAD: [string, RegExp][] = [
   ['(unclosed', /not a valid|unbalanced/],
   ['a)b', /not a valid|unbalanced/],
   ['x'.repeat(10_001), /characters long/],
+  // `[]` is an empty class in JavaScript, closed at once: what follows is live syntax, not class members
+  ['x[]?(a+)+b]', /nested unbounded/],
+  ['x[^]?(a+)+b]', /nested unbounded/],
+  // a count too long for a fixed-size look-ahead is still a count
+  ['(a+){2,99999999999999999999999}', /over 1000|nested unbounded/],
+  ['a{99999999999999999999999}', /over 1000/],
+  // polynomial chains: back-to-back unbounded quantifiers over text they can share
+  ['\\s*\\s*\\s*\\s*!', /back to back/],
+  ['.*.*.*.*zzz', /back to back/],
+  ['a\\d+\\d+b', /back to back/],
+  ['x.*\\w+y', /back to back/],
 ];
 
 const GOOD = [
@@ -41,6 +52,8 @@ const GOOD = [
   '(?=can\'t use --reserved-cpus)',
   '[(a+)+]',
   '\\(a+\\)+',
+  'a.*b.*c', // not back to back: each .* is anchored by a literal
+  '\\d+\\s+x', // two atoms that cannot share a character
 ];
 
 describe('checkPatternSafety', () => {
