@@ -7,7 +7,9 @@ import { Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import * as k8s from '@kubernetes/client-node';
+// types only at load: the client library is imported when `fleet` runs, not at every start of the CLI (and the
+// single executable never evaluates its optional requires for the other commands)
+import type * as k8s from '@kubernetes/client-node';
 import { yaml } from '../yaml.js';
 import type { Report, Severity } from '../types.js';
 import { compareNodes, type Comparison } from './compare.js';
@@ -78,8 +80,9 @@ export interface FleetResult {
 }
 
 export async function runFleet(o: FleetOptions): Promise<FleetResult> {
-  const core = o.kc.makeApiClient(k8s.CoreV1Api);
-  const batch = o.kc.makeApiClient(k8s.BatchV1Api);
+  const { CoreV1Api, BatchV1Api } = await import('@kubernetes/client-node');
+  const core = o.kc.makeApiClient(CoreV1Api);
+  const batch = o.kc.makeApiClient(BatchV1Api);
   const run = randomBytes(4).toString('hex');
   const template = o.template ?? loadJobTemplate();
   const nodes = (await core.listNode(o.selector ? { labelSelector: o.selector } : {})).items.filter((n) => !o.notReadyOnly || notReady(n));
@@ -191,7 +194,7 @@ export function registerFleet(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
     .action(async (opts) => {
-      const kc = new k8s.KubeConfig();
+      const kc = new (await import('@kubernetes/client-node')).KubeConfig();
       if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
       else kc.loadFromDefault();
       if (opts.context) kc.setCurrentContext(opts.context);
