@@ -19,7 +19,7 @@ export default defineRule({
     summary: 'Issue the node a client certificate from the current cluster CA (re-bootstrap the node).',
     steps: [
       { text: 'Compare the certificate issuer with the kubeconfig CA', command: 'openssl verify -CAfile /etc/kubernetes/pki/ca.crt /var/lib/kubelet/pki/kubelet-client-current.pem' },
-      { text: 'kubeadm: re-join the node with a fresh token (it bootstraps a certificate from the current CA)', command: 'kubeadm reset -f && kubeadm join <control-plane>:6443 --token <token> --discovery-token-ca-cert-hash sha256:<hash>' },
+      { text: 'DESTRUCTIVE (kubeadm reset wipes the node\'s kubelet state, certificates and static pods; backed up first): kubeadm: re-join the node with a fresh token (it bootstraps a certificate from the current CA); on a worker only', command: 'tar czf /root/node-backup-$(date +%Y%m%d%H%M%S).tgz /etc/kubernetes /var/lib/kubelet/pki && kubeadm reset -f && kubeadm join <control-plane>:6443 --token <token> --discovery-token-ca-cert-hash sha256:<hash>' },
       { text: 'Separate client CA on purpose? Then make sure the API server\'s --client-ca-file holds that CA; this finding is expected.' },
     ],
   },
