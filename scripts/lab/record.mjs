@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { makeJournal, FORMATS } from './journal.mjs';
-import { scanForSecrets } from './secrets.mjs';
+import { filesUnder, scanForSecrets } from './secrets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -52,30 +52,20 @@ for (const name of journals) cpSync(join(jdir, name), join(out, name));
 const root = join(out, 'root');
 cpSync(join(run, 'capture'), root, { recursive: true, verbatimSymlinks: true });
 const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----\n?/g;
-const walk = (d) => {
-  for (const e of readdirSync(d)) {
-    const p = join(d, e);
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) continue;
-    if (st.isDirectory()) {
-      if (p.startsWith(join(root, 'proc')) || p.startsWith(join(root, 'sys'))) continue;
-      walk(p);
-      continue;
-    }
-    if (/\.key$/.test(e)) {
-      unlinkSync(p); // a bare private key: nothing public left in it
-      continue;
-    }
-    let text = readFileSync(p, 'utf8');
-    const before = text;
-    text = text.replace(PEM_KEY, '');
-    // kubeconfigs: embedded keys and bearer tokens
-    text = text.replace(/^(\s*client-key-data:\s*).*$/gm, '$1REDACTED-BY-LAB-RECORDING');
-    text = text.replace(/^(\s*token:\s*)(\S+)$/gm, (_, k, v) => `${k}${v.split('.')[0]}.REDACTED-BY-LAB-RECORDING`);
-    if (text !== before) writeFileSync(p, text);
+// /proc and /sys hold no secrets and are captured as they are
+for (const p of filesUnder(root, (d) => d.startsWith(join(root, 'proc')) || d.startsWith(join(root, 'sys')))) {
+  if (/\.key$/.test(p)) {
+    unlinkSync(p); // a bare private key: nothing public left in it
+    continue;
   }
-};
-walk(root);
+  let text = readFileSync(p, 'utf8');
+  const before = text;
+  text = text.replace(PEM_KEY, '');
+  // kubeconfigs: embedded keys and bearer tokens
+  text = text.replace(/^(\s*client-key-data:\s*).*$/gm, '$1REDACTED-BY-LAB-RECORDING');
+  text = text.replace(/^(\s*token:\s*)(\S+)$/gm, (_, k, v) => `${k}${v.split('.')[0]}.REDACTED-BY-LAB-RECORDING`);
+  if (text !== before) writeFileSync(p, text);
+}
 // empty directories (cgroups, /run) must survive git: a .keep file each
 const keep = (d) => {
   const es = readdirSync(d);
