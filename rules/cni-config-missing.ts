@@ -2,7 +2,7 @@
 // (NetworkReady=false reason:NetworkPluginNotReady). Node: the conf dir in use is missing or has no
 // .conf/.conflist/.json file.
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, runAt, type Citation } from '../src/rules/kit.js';
 
 /** Rough milliseconds of a printed journal time (enough to compare two times a minute apart). */
 function approxMs(text: string | undefined): number | undefined {
@@ -75,7 +75,7 @@ export default defineRule({
     if (hits.count > 0) {
       // start-up noise: "not ready" until the network add-on writes its config, then silence
       const j = evidence.journal;
-      const run = j?.runs[j.latestRun];
+      const run = j && runAt(j.runs, j.latestRun);
       if (run && hits.runs.includes(j!.latestRun)) {
         const last = approxMs(hits.lastTime);
         const end = approxMs(run.lastTime);

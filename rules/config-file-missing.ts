@@ -2,7 +2,7 @@
 // pkg/kubelet/kubeletconfig/configfiles), or — when all that was posted is `systemctl status kubelet` for a kubeadm
 // unit that exits before printing a line — inferred as the likely cause and said so, with the check that settles it.
 
-import { defineRule, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, runAt, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'config-file-missing',
@@ -54,8 +54,8 @@ export default defineRule({
     // Only the kubeadm unit's status line: a hint, not a statement. Claim the exit only when the kubelet printed no
     // reason of its own (another rule or the exit rule quotes it then) and exited with a failure status.
     const j = ctx.evidence.journal;
-    const latest = j?.runs[j.latestRun];
-    if (j?.runs.some((r) => r.lastWords || r.firstWords)) return undefined;
+    const latest = j && runAt(j.runs, j.latestRun);
+    if (j?.runs.some((r) => r.lastWords || r.firstWords) || j?.retired?.withWords) return undefined;
     if (latest && latest.records > 0) return undefined;
     const status = h.captures.status ?? '';
     if (!/^(?:255|1)$/.test(status)) return undefined;

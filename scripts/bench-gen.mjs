@@ -5,11 +5,29 @@
 // with indented stack lines). Formats: short-precise, short-iso, cat, json (journalctl -o json).
 //
 //   node scripts/bench-gen.mjs --variant broken|healthy --format short-precise|short-iso|cat|json \
-//        --size 200M --seed 1 --out FILE
+//        --size 200M --seed 1 --out FILE [--restart-every N]
+// (also json-pretty, verbose and export; --restart-every 2: a crash loop, a new kubelet run every few lines)
 //
 // Also importable: generateJournal({ variant, format, size, seed, out }) and journalText({...}) for tests.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { exportField } from './journal-export-field.mjs';
+
+/** Formats whose entries carry journal fields (the rest are lines journalctl prints). */
+const ENTRY_FORMATS = new Set(['json', 'json-pretty', 'verbose', 'export']);
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** One entry's fields as `journalctl -o json|json-pretty|verbose|export` prints them. */
+function entryText(format, o, d, us) {
+  if (format === 'json') return `${JSON.stringify(o)}\n`;
+  const keys = Object.keys(o);
+  if (format === 'json-pretty') return `{\n${keys.map((k) => `\t${JSON.stringify(k)} : ${JSON.stringify(o[k])}`).join(',\n')}\n}\n`;
+  if (format === 'export') return `${keys.map((k) => exportField(k, o[k]).toString('latin1')).join('')}\n`;
+  // verbose: a header with the time and cursor, then each field indented by four (continuation lines under the value)
+  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)}`;
+  const body = keys.filter((k) => !k.startsWith('__')).map((k) => `    ${k}=${String(o[k]).replace(/\n/g, `\n${' '.repeat(5 + k.length)}`)}\n`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${day} UTC [${o.__CURSOR}]\n${body.join('')}`;
+}
 
 /** xorshift32: deterministic, fast, good enough for picking templates. */
 export function rng(seed) {
@@ -127,7 +145,7 @@ export function journalLines({ variant = 'broken', format = 'short-precise', see
   };
   const emit = (ident, p, message) => {
     const { d, us } = stamp();
-    if (format === 'json') {
+    if (ENTRY_FORMATS.has(format)) {
       const isSystemd = ident === 'systemd';
       const o = {
         _SYSTEMD_CGROUP: isSystemd ? '/init.scope' : '/system.slice/kubelet.service',
@@ -152,7 +170,7 @@ export function journalLines({ variant = 'broken', format = 'short-precise', see
         __REALTIME_TIMESTAMP: String(t),
         __MONOTONIC_TIMESTAMP: String(t - start * 1000 + 86400000000),
       };
-      return `${JSON.stringify(o)}\n`;
+      return entryText(format, o, d, us);
     }
     if (format === 'cat') return `${message}\n`;
     const id = `${host} ${ident}[${p}]: `;
@@ -227,6 +245,8 @@ export function parseSize(s) {
 export function generateJournal({ out, size, ...opts }) {
   const g = journalLines(opts);
   const fd = openSync(out, 'w');
+  // export entries are built as latin1 strings of their bytes (binary field lengths)
+  const enc = opts.format === 'export' ? 'latin1' : 'utf8';
   let bytes = 0;
   let lines = 0;
   let buf = '';
@@ -236,11 +256,11 @@ export function generateJournal({ out, size, ...opts }) {
       buf += l;
       lines += l.split('\n').length - 1;
       if (buf.length >= 1 << 20) {
-        bytes += writeSync(fd, buf);
+        bytes += writeSync(fd, Buffer.from(buf, enc));
         buf = '';
       }
     }
-    if (buf) bytes += writeSync(fd, buf);
+    if (buf) bytes += writeSync(fd, Buffer.from(buf, enc));
   } finally {
     closeSync(fd);
   }
@@ -249,6 +269,6 @@ export function generateJournal({ out, size, ...opts }) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const a = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, all) => (v.startsWith('--') ? [...acc, [v.slice(2), all[i + 1]]] : acc), []));
-  const res = generateJournal({ out: a.out ?? '/dev/stdout', size: parseSize(a.size ?? '10M'), variant: a.variant ?? 'broken', format: a.format ?? 'short-precise', seed: Number(a.seed ?? 1) });
+  const res = generateJournal({ out: a.out ?? '/dev/stdout', size: parseSize(a.size ?? '10M'), variant: a.variant ?? 'broken', format: a.format ?? 'short-precise', seed: Number(a.seed ?? 1), ...(a['restart-every'] ? { restartEvery: Number(a['restart-every']) } : {}) });
   process.stderr.write(`${res.bytes} bytes, ${res.lines} lines\n`);
 }

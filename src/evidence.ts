@@ -8,6 +8,7 @@ import type { KubeletConfigEvidence } from './collectors/kubelet-config.js';
 import type { NodeEvidence } from './collectors/node.js';
 import type { RuntimeEvidence } from './collectors/runtime.js';
 import type { SystemEvidence } from './collectors/system.js';
+import type { RetiredRuns } from './journal/run-window.js';
 import type { KubeletRun, SourceInfo } from './types.js';
 
 /** Evidence of one kind: available with its value, or unavailable with the reason (shown as a skip, never a pass). */
@@ -19,9 +20,13 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 /** What the journal scan leaves behind: runs, facts and (separately) per-rule hits. */
 export interface JournalEvidence {
   sources: SourceInfo[];
+  /** The first few and the latest few runs (journal/run-window.ts), in index order: find one with runAt. */
   runs: KubeletRun[];
   /** Index of the run that decides what is wrong now (the last run with kubelet records). */
   latestRun: number;
+  /** How many runs the journal held, and what those not kept whole tell (absent: every run is in `runs`). */
+  runsTotal?: number;
+  retired?: RetiredRuns;
   facts: JournalFacts;
 }
 

@@ -129,7 +129,7 @@ export function assembleReport(a: {
   const allRuns = jv?.runs ?? [];
   const latest = jv?.latestRun ?? allRuns.length - 1;
   // a crash loop is a bounded summary (run-summary.ts): a journal of 100,000 restarts makes a small report
-  const bounded = boundRuns(allRuns, latest);
+  const bounded = boundRuns(allRuns, latest, jv?.runsTotal);
   const runs = bounded.runs;
   for (const f of findings) f.runs = boundRunIndexes(f.runs);
   const report: Report = {
@@ -142,7 +142,7 @@ export function assembleReport(a: {
     runs,
     ...(bounded.total !== undefined ? { runsTotal: bounded.total } : {}),
     // a loop that the latest run broke out of is history, not the current state (journal/runs.ts)
-    crashLoop: crashLoopOf(allRuns, latest),
+    crashLoop: crashLoopOf(allRuns, latest, jv ?? {}),
     findings,
     skipped,
     rulesRun,

@@ -2,6 +2,7 @@
 // a journal of 115,000 restarts must not make a report of tens of megabytes (issue 12). Run indexes stay
 // those of the whole journal (findings and citations refer to them); `runsTotal` says how many there were.
 
+import { runAt } from './journal/run-window.js';
 import type { KubeletRun, Report } from './types.js';
 
 /** Runs kept from the start and from the end of a long journal. */
@@ -16,12 +17,13 @@ export function runCount(r: Pick<Report, 'runs' | 'runsTotal'>): number {
 }
 
 /** The runs a report lists: all of them, or the first few, the latest few and the latest run. */
-export function boundRuns(runs: KubeletRun[], latest: number): { runs: KubeletRun[]; total?: number } {
-  if (runs.length <= FIRST_RUNS + LAST_RUNS) return { runs };
+export function boundRuns(runs: KubeletRun[], latest: number, total?: number): { runs: KubeletRun[]; total?: number } {
+  // `runs` may be the scan's window already (journal/run-window.ts: `total` runs in all)
+  if (runs.length <= FIRST_RUNS + LAST_RUNS) return total !== undefined && total > runs.length ? { runs, total } : { runs };
   const kept = [...runs.slice(0, FIRST_RUNS), ...runs.slice(-LAST_RUNS)];
-  const l = runs[latest];
+  const l = runAt(runs, latest);
   if (l && !kept.includes(l)) kept.splice(FIRST_RUNS, 0, l);
-  return { runs: kept, total: runs.length };
+  return { runs: kept, total: total ?? runs.length };
 }
 
 /** A finding's run indexes, bounded the same way (its first and last runs are kept). */

@@ -4,6 +4,7 @@
 import type { Availability, Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
 import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
+import { runAt } from '../journal/run-window.js';
 import { EXIT_RULE_ID, tellingRun } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
 
@@ -44,7 +45,7 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
   const journal = evidence.get('journal');
   const j = journal?.ok ? (journal.value as JournalEvidence) : undefined;
   const latest = tellingRun(j);
-  const latestRun: KubeletRun | undefined = j?.runs[latest];
+  const latestRun: KubeletRun | undefined = j && runAt(j.runs, latest);
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
   const rulesRun: string[] = [];

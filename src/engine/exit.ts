@@ -4,6 +4,7 @@
 // one that does), so that a dying kubelet is never a silent pass.
 
 import type { JournalEvidence } from '../evidence.js';
+import { maxRestartCounter, runAt, runFailed } from '../journal/run-window.js';
 import type { Citation, KubeletRun, RunWords } from '../types.js';
 
 export const EXIT_RULE_ID = 'kubelet-exit-unexplained';
@@ -32,10 +33,7 @@ const WORDS_HOW: Record<RunWords['how'], string> = {
 const SIGNALS: Record<string, string> = { KILL: 'SIGKILL', TERM: 'SIGTERM', ABRT: 'SIGABRT', SEGV: 'SIGSEGV', BUS: 'SIGBUS', INT: 'SIGINT', HUP: 'SIGHUP', QUIT: 'SIGQUIT' };
 
 /** A run ended in failure: systemd said so (other than a clean exit), or the kubelet printed its last words. */
-function failed(r: KubeletRun): boolean {
-  const clean = !!r.exit && /^(?:0\b|0\/|success$)/i.test(r.exit.status);
-  return !!r.oom || (!!r.exit && !clean) || (!!r.lastWords && !clean);
-}
+const failed = runFailed;
 
 /**
  * The run that tells what is wrong now: the latest one, unless systemd started the unit again and the input
@@ -45,14 +43,14 @@ function failed(r: KubeletRun): boolean {
 export function tellingRun(j: JournalEvidence | undefined): number {
   if (!j || !j.runs.length) return j?.latestRun ?? 0;
   let i = j.latestRun;
-  for (let run = j.runs[i]; run && !failed(run) && run.records === 0 && !run.exit && i > 0; ) run = j.runs[--i];
+  for (let run = runAt(j.runs, i); run && !failed(run) && run.records === 0 && !run.exit && i > 0; ) run = runAt(j.runs, --i);
   return i;
 }
 
 /** How the latest run ended, or undefined when it is alive (or ended cleanly, as a stop does). */
 export function latestRunEnding(j: JournalEvidence | undefined): RunEnding | undefined {
   if (!j || !j.runs.length) return undefined;
-  const run = j.runs[tellingRun(j)];
+  const run = runAt(j.runs, tellingRun(j));
   if (!run || !failed(run)) return undefined;
   const ex = run.exit;
   const words = run.lastWords;
@@ -73,8 +71,8 @@ export function latestRunEnding(j: JournalEvidence | undefined): RunEnding | und
     how = `ended (${ex.code}, ${ex.status})`;
   } else how = `printed ${WORDS_HOW[words!.how]} and stopped`;
   if (ex && words && ex.code === 'exited') how += ` after ${WORDS_HOW[words.how]}`;
-  const ended = j.runs.filter((r) => r !== run && failed(r)).length;
-  const counter = Math.max(0, ...j.runs.map((r) => r.restartCounter ?? 0));
+  const ended = j.runs.filter((r) => r !== run && failed(r)).length + (j.retired?.failed ?? 0);
+  const counter = maxRestartCounter(j.runs, j.retired);
   const citations: Citation[] = [];
   if (words)
     citations.push({ kind: 'journal', source: words.source, line: words.line, endLine: words.endLine, text: words.text, run: run.index, firstSeen: words.time, note: 'the kubelet\'s last reason' });

@@ -126,7 +126,8 @@ export class HitCollector {
     const h = this.hits;
     for (let i = 0; i < h.byPattern.length; i++) h.byPattern[i]! += w.byPattern[i] ?? 0;
     h.count += w.count;
-    for (const r of w.runs) if (!h.runs.includes(r + runOffset)) h.runs.push(r + runOffset);
+    const had = new Set(h.runs);
+    for (const r of w.runs) if (!had.has(r + runOffset)) h.runs.push(r + runOffset);
     h.firstTime ??= w.firstTime;
     if (w.lastTime !== undefined) h.lastTime = w.lastTime;
     if (w.worstLevel && (!h.worstLevel || LEVEL_ORDER.indexOf(w.worstLevel) > LEVEL_ORDER.indexOf(h.worstLevel))) h.worstLevel = w.worstLevel;
@@ -165,7 +166,9 @@ export class HitCollector {
     }
     this.lastRec = rec;
     h.count++;
-    if (h.runs[h.runs.length - 1] !== run && !h.runs.includes(run)) h.runs.push(run);
+    // runs come in index order: searching the list for a new one made a crash loop's scan quadratic
+    const lastRun = h.runs[h.runs.length - 1];
+    if (lastRun === undefined || run > lastRun || (run !== lastRun && !h.runs.includes(run))) h.runs.push(run);
     if (rec.timeText) {
       h.firstTime ??= rec.timeText;
       h.lastTime = rec.timeText;

@@ -293,7 +293,7 @@ export class JournalScanner implements LineExaminer {
     const hits = new Map<string, RuleHits>();
     for (const [id, c] of this.collectors) hits.set(id, c.hits);
     return {
-      evidence: { sources: this.sources, runs: this.tracker.view(), latestRun: this.tracker.latestRun(), facts: this.tracker.facts },
+      evidence: { sources: this.sources, runs: this.tracker.view(), latestRun: this.tracker.latestRun(), facts: this.tracker.facts, ...this.tracker.folded() },
       hits,
       lines: this.lines,
       records: this.records,

@@ -3,6 +3,7 @@
 // (runs.ts) applies. engine/needles.ts derives the fast path's markers from FACT_PATTERNS and WORDS.
 
 import type { KubeletRun, LogRecord, RunWords } from '../types.js';
+import { exitFailed, FIRST_KEPT, maxRestartCounter, type RetiredRuns, runAt } from './run-window.js';
 
 export const VERSION =
   /(?:"Kubelet version" kubeletVersion="|Kubelet version: |^Version: |^Starting k3s |^Starting k0s |"Kubelet version" version="|kubeletVersion=")(v\d+\.\d+\.\d+[\w.+-]*)/;
@@ -39,17 +40,30 @@ export function wordsOf(rec: LogRecord): RunWords['how'] | undefined {
  * A crash loop: at least three runs ended in failure (or systemd's restart counter reached 3) and the
  * latest run did not recover (it failed too, or never got going).
  */
-export function crashLoopOf(runs: KubeletRun[], latest: number): { runs: number; restartCounter?: number; exitStatus?: string } | undefined {
-  const failed = runs.filter((r) => r.exit && !/^0\b|^0\/|^success$/.test(r.exit.status));
-  const maxCounter = Math.max(0, ...runs.map((r) => r.restartCounter ?? 0));
-  if (failed.length < 3 && maxCounter < 3) return undefined;
-  const last = runs[latest];
+export function crashLoopOf(
+  runs: KubeletRun[],
+  latest: number,
+  folded: { runsTotal?: number; retired?: RetiredRuns } = {},
+): { runs: number; restartCounter?: number; exitStatus?: string } | undefined {
+  const retired = folded.retired;
+  const failed = runs.filter(exitFailed);
+  const failedCount = failed.length + (retired?.exitFailed ?? 0);
+  const maxCounter = maxRestartCounter(runs, retired);
+  if (failedCount < 3 && maxCounter < 3) return undefined;
+  const last = runAt(runs, latest);
   // the latest run is up and past the point where the earlier ones died: recovered, not looping
   if (last && !last.exit && last.records > 0) {
-    const maxFailedRecords = Math.max(0, ...failed.map((r) => r.records));
+    let maxFailedRecords = retired?.maxExitFailedRecords ?? 0;
+    for (const r of failed) maxFailedRecords = Math.max(maxFailedRecords, r.records);
     if (last.records > Math.max(50, maxFailedRecords * 2)) return undefined;
   }
-  return { runs: runs.length, restartCounter: maxCounter || undefined, exitStatus: failed[failed.length - 1]?.exit?.status };
+  let exitStatus = failed[failed.length - 1]?.exit?.status;
+  if (retired?.count) {
+    // the folded runs came between the first kept few and the latest few
+    const firstFew = runs[FIRST_KEPT - 1]?.index ?? -1;
+    exitStatus = failed.filter((r) => r.index > firstFew).pop()?.exit?.status ?? retired.lastExitFailedStatus ?? exitStatus;
+  }
+  return { runs: folded.runsTotal ?? runs.length, restartCounter: maxCounter || undefined, exitStatus };
 }
 
 

@@ -6,6 +6,7 @@ import type { JournalFacts } from '../evidence.js';
 import { KUBELET_UNIT, KUBELET_UNIT_DESCRIPTION } from '../kubelet-identity.js';
 import type { KubeletRun, LogRecord, RunWords } from '../types.js';
 import { FACT_CACHE_ENTRIES, factsOf, KUBELET_COMM, type MessageFacts, wordsOf } from './facts.js';
+import { emptyRetired, FIRST_KEPT, LATEST_KEPT, mergeRetired, type RetiredRuns, retireRun, runAt } from './run-window.js';
 
 export { crashLoopOf, FACT_PATTERNS, WORDS, wordsOf } from './facts.js';
 
@@ -33,7 +34,10 @@ export const INHERITED_FATAL = '\u0000inherited';
 
 /** What a tracker hands over for merging (structured-cloneable). */
 export interface TrackerState {
+  /** The runs kept whole (run-window.ts), and how many there were in all. */
   runs: KubeletRun[];
+  total: number;
+  retired: RetiredRuns;
   facts: JournalFacts;
   current?: number;
   closed: boolean;
@@ -55,7 +59,11 @@ interface OrderState {
 }
 
 export class RunTracker {
+  /** The first few and the latest few runs, whole, in index order; those between are counted in `retired`. */
   readonly runs: KubeletRun[] = [];
+  /** How many runs there were (the next run's index). */
+  total = 0;
+  readonly retired: RetiredRuns = emptyRetired();
   readonly facts: JournalFacts = { hostnames: [] };
   private current?: KubeletRun;
   /** The current run is closed (exited/stopped); the next kubelet line from another PID starts a new one. */
@@ -63,7 +71,7 @@ export class RunTracker {
   /** A boot marker closed the run: the next kubelet line starts a new run even with the same PID. */
   private hardClosed = false;
   private lastFatal?: string;
-  /** Epoch ms of each run's last record, when known (orders runs from several sources). */
+  /** Epoch ms of each kept run's last record, when known (orders runs from several sources); aligned with `runs`. */
   private lastMs: (number | undefined)[] = [];
   /** Parallel scans: this tracker's first run continues another tracker's last run (see continueRun). */
   private continuing = false;
@@ -92,6 +100,8 @@ export class RunTracker {
   exportState(): TrackerState {
     return {
       runs: this.runs,
+      total: this.total,
+      retired: this.retired,
       facts: this.facts,
       current: this.current?.index,
       closed: this.closed,
@@ -106,8 +116,10 @@ export class RunTracker {
   /** Take over the whole state of another tracker (parallel scans: a fresh tracker, from a worker thread's). */
   restore(s: TrackerState): void {
     this.runs.push(...s.runs);
+    this.total = s.total;
+    Object.assign(this.retired, s.retired);
     Object.assign(this.facts, s.facts);
-    this.current = s.current === undefined ? undefined : this.runs[s.current];
+    this.current = s.current === undefined ? undefined : runAt(this.runs, s.current);
     this.closed = s.closed;
     this.hardClosed = s.hardClosed;
     this.lastFatal = s.lastFatal;
@@ -146,7 +158,7 @@ export class RunTracker {
         if (w0.exitCause !== INHERITED_FATAL) c.exitCause = w0.exitCause;
         else if (this.lastFatal !== undefined) c.exitCause = this.lastFatal;
       }
-      if (w.lastMs[0] !== undefined) this.lastMs[c.index] = w.lastMs[0];
+      if (w.lastMs[0] !== undefined) this.lastMs[this.runs.indexOf(c)] = w.lastMs[0];
     }
     for (let i = 0; i < rest.length; i++) {
       const r = rest[i]!;
@@ -154,6 +166,10 @@ export class RunTracker {
       this.runs.push(r);
       this.lastMs.push(w.lastMs[i + 1]);
     }
+    // the runs folded here came before those the other tracker folded
+    this.total = off + w.total;
+    this.trim();
+    mergeRetired(this.retired, w.retired);
     const f = this.facts;
     for (const h of w.facts.hostnames) if (f.hostnames.length < 8 && !f.hostnames.includes(h)) f.hostnames.push(h);
     if (w.facts.kubeletVersion !== undefined) f.kubeletVersion = w.facts.kubeletVersion;
@@ -171,7 +187,7 @@ export class RunTracker {
       o.firstMs ??= w.order.firstMs;
       if (w.order.lastMs !== undefined) o.lastMs = w.order.lastMs;
     }
-    this.current = w.current === undefined ? c : this.runs[w.current + off];
+    this.current = w.current === undefined ? c : runAt(this.runs, w.current + off);
     this.closed = w.closed;
     this.hardClosed = w.hardClosed;
     if (w.lastFatal !== INHERITED_FATAL) this.lastFatal = w.lastFatal;
@@ -205,7 +221,7 @@ export class RunTracker {
     run.endLine = rec.endLine ?? rec.line;
     if (rec.timeText) run.lastTime = rec.timeText;
     run.firstTime ??= rec.timeText;
-    if (rec.time !== undefined) this.lastMs[run.index] = rec.time;
+    if (rec.time !== undefined) this.lastMs[this.posOf(run)] = rec.time;
     run.records++;
     const msg = rec.message;
     if (msg.length < 600) this.facts_(run, msg);
@@ -314,7 +330,7 @@ export class RunTracker {
       return;
     }
     const run: KubeletRun = {
-      index: this.runs.length,
+      index: this.total++,
       pid: rec?.pid,
       source: rec?.source ?? '',
       startLine: rec?.line ?? 0,
@@ -324,12 +340,13 @@ export class RunTracker {
     };
     this.runs.push(run);
     this.lastMs.push(rec?.time);
+    this.trim();
     this.current = run;
     this.closed = false;
     this.hardClosed = false;
     this.lastFatal = undefined;
     // "registered" describes the latest run (not reset when this run continues another tracker's)
-    if (this.continuing && this.runs.length === 1) {
+    if (this.continuing && this.total === 1) {
       this.lastFatal = INHERITED_FATAL;
       return;
     }
@@ -346,7 +363,7 @@ export class RunTracker {
         run.startLine = rec.line;
         run.endLine = rec.line;
         run.firstTime = rec.timeText;
-        this.lastMs[run.index] = rec.time;
+        this.lastMs[this.posOf(run)] = rec.time;
         this.setRegistered(undefined);
       }
       return this.current!.index;
@@ -423,12 +440,31 @@ export class RunTracker {
           best = i;
         }
       }
-      if (best >= 0) return best;
+      if (best >= 0) return this.runs[best]!.index;
     }
     // newest first: the first run in the input is the latest
-    if (this.reversed) for (let i = 0; i < this.runs.length; i++) if (this.runs[i]!.records > 0) return i;
-    for (let i = this.runs.length - 1; i >= 0; i--) if (this.runs[i]!.records > 0) return i;
-    return Math.max(0, this.runs.length - 1);
+    if (this.reversed) for (let i = 0; i < this.runs.length; i++) if (this.runs[i]!.records > 0) return this.runs[i]!.index;
+    for (let i = this.runs.length - 1; i >= 0; i--) if (this.runs[i]!.records > 0) return this.runs[i]!.index;
+    return Math.max(0, this.total - 1);
+  }
+
+  /** The evidence's run counts when runs were folded away (run-window.ts). */
+  folded(): { runsTotal?: number; retired?: RetiredRuns } {
+    return this.retired.count ? { runsTotal: this.total, retired: { ...this.retired } } : {};
+  }
+
+  /** A kept run's position in `runs` (the current run is nearly always the last). */
+  private posOf(run: KubeletRun): number {
+    const last = this.runs.length - 1;
+    return this.runs[last] === run ? last : this.runs.indexOf(run);
+  }
+
+  /** Fold the runs between the first few and the latest few into counts (run-window.ts). */
+  private trim(): void {
+    const excess = this.runs.length - FIRST_KEPT - LATEST_KEPT;
+    if (excess <= 0) return;
+    for (const r of this.runs.splice(FIRST_KEPT, excess)) retireRun(this.retired, r);
+    this.lastMs.splice(FIRST_KEPT, excess);
   }
 
   /**
@@ -441,7 +477,7 @@ export class RunTracker {
     if (!this.reversed) return this.runs;
     const runs = this.runs;
     return runs.map((r, i) => {
-      const before = runs[i - 1];
+      const before = runs[i - 1]?.index === r.index - 1 ? runs[i - 1] : undefined;
       const v: KubeletRun = { ...r };
       delete v.exit;
       delete v.restartCounter;
