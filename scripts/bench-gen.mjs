@@ -20,7 +20,8 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** One entry's fields as `journalctl -o json|json-pretty|verbose|export` prints them. */
 function entryText(format, o, d, us) {
   if (format === 'json') return `${JSON.stringify(o)}\n`;
-  const keys = Object.keys(o);
+  // journalctl prints the cursor and the timestamps first (the export reader recognises an export by its first line)
+  const keys = ['__CURSOR', '__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', '_BOOT_ID', ...Object.keys(o).filter((k) => !/^(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|_BOOT_ID)$/.test(k))];
   if (format === 'json-pretty') return `{\n${keys.map((k) => `\t${JSON.stringify(k)} : ${JSON.stringify(o[k])}`).join(',\n')}\n}\n`;
   if (format === 'export') return `${keys.map((k) => exportField(k, o[k]).toString('latin1')).join('')}\n`;
   // verbose: a header with the time and cursor, then each field indented by four (continuation lines under the value)

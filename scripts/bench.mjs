@@ -10,7 +10,7 @@
 //
 //   npm run bench -- [--size 200M] [--formats short-precise,json] [--variants broken,healthy]
 //                    [--seed 1] [--runs 2] [--no-grep] [--no-exhaustive] [--keep] [--json OUT.json]
-// `--size 1G` for the 1 GB run. Needs a build (npm run build) and rg/grep on PATH.
+// `--size 1G` for the 1 GB run. `--memory`: peak RSS in every journal format and for a crash loop (bench-memory.mjs). Needs a build (npm run build) and rg/grep on PATH.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,11 @@ import { generateJournal, parseSize } from './bench-gen.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const argv = process.argv.slice(2);
+// --memory: peak RSS per journal format and for a crash loop (scripts/bench-memory.mjs)
+if (argv.includes('--memory')) {
+  await import('./bench-memory.mjs');
+  process.exit(process.exitCode ?? 0);
+}
 const flag = (name) => argv.includes(`--${name}`);
 const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);

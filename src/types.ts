@@ -52,6 +52,8 @@ export interface LogRecord {
   continuation?: string[];
   /** The line looked cut short (journalctl/systemctl ellipsis or a truncated JSON line). */
   truncated?: boolean;
+  /** A journal entry's `__REALTIME_TIMESTAMP` that is no time (20 digits, not a number): the record has none. */
+  badTime?: string;
   /** Whether this record was written by a kubelet-family process (see journal/processes.ts). */
   fromKubelet: boolean;
   /** Whether this is a systemd line about the kubelet unit. */

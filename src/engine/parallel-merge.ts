@@ -30,6 +30,8 @@ export interface WorkerScan {
   firstBad: number;
   truncated: number;
   longLines: number;
+  badTimes: number;
+  badTimeNote?: string;
   problems: string[];
   bytes: number;
   format?: JournalFormat;
@@ -85,6 +87,8 @@ export function restoreHead(scanner: ScanState, st: SourceState, a: WorkerScan):
   st.nonUtf8 = a.nonUtf8;
   st.firstBad = a.firstBad;
   st.truncated = a.truncated;
+  st.badTimes = a.badTimes;
+  st.badTimeNote = a.badTimeNote;
   st.lineNo = a.lineNo;
   st.info.bytes = (st.info.bytes ?? 0) + a.bytes;
 }
@@ -105,6 +109,8 @@ export function workerScanOf(scanner: ScanState, st: SourceState, ms: number): W
     firstBad: st.firstBad,
     truncated: st.truncated,
     longLines: st.longLines,
+    badTimes: st.badTimes,
+    badTimeNote: st.badTimeNote,
     problems: st.info.problems,
     bytes: st.info.bytes ?? 0,
     format: st.parser.format,
@@ -157,6 +163,8 @@ export function mergeWorkerScan(scanner: ScanState, st: SourceState, res: Worker
   st.nonUtf8 += res.nonUtf8;
   st.firstBad ||= res.firstBad;
   st.truncated += res.truncated;
+  st.badTimes += res.badTimes;
+  st.badTimeNote ??= res.badTimeNote;
   st.lineNo = res.lineNo;
   st.info.bytes = (st.info.bytes ?? 0) + res.bytes;
 }

@@ -159,6 +159,7 @@ export class JournalScanner implements LineExaminer {
           if (block) this.matchBlock(st, block);
           if (!rec) continue; // a stack/block line of the previous entry (attached to it)
           if (rec.truncated) st.truncated++;
+          if (rec.badTime !== undefined) this.badTime(st, rec);
           this.feed(rec, rec.message);
         }
         if (errors > 3) info.problems.push(`${errors - 3} more stretch(es) could not be read as entries`);
@@ -188,7 +189,14 @@ export class JournalScanner implements LineExaminer {
     if (said) info.problems.push(said);
   }
 
+  /** An entry with a timestamp that is no time: named once, read without a time (issue 12: it voided the journal). */
+  private badTime(st: SourceState, rec: LogRecord): void {
+    if (st.badTimes++ === 0) st.badTimeNote = `line ${rec.line}: __REALTIME_TIMESTAMP "${rec.badTime}" is not a time; the entry was read without one`;
+  }
+
   private finishSource(info: SourceInfo, st: SourceState, startRecords: number): void {
+    if (st.badTimeNote) info.problems.push(st.badTimeNote);
+    if (st.badTimes > 1) info.problems.push(`${st.badTimes - 1} more entries had a __REALTIME_TIMESTAMP that is not a time`);
     info.records = this.records - startRecords;
     this.lines += info.lines ?? 0;
     this.bytes += info.bytes ?? 0;
@@ -241,6 +249,7 @@ export class JournalScanner implements LineExaminer {
     if (rejoined) this.matchRejoined(rejoined.rec, rejoined.raw);
     if (!rec) return undefined;
     if (rec.truncated) st.truncated++;
+    if (rec.badTime !== undefined) this.badTime(st, rec);
     const raw = line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, '');
     if (rec.message.charCodeAt(rec.message.length - 1) === 60 /* < */) {
       st.blockRec = rec;

@@ -72,6 +72,9 @@ export class SourceState {
   firstBad = 0;
   truncated = 0;
   longLines = 0;
+  /** Entries whose __REALTIME_TIMESTAMP is no time (the first is named among the problems). */
+  badTimes = 0;
+  badTimeNote?: string;
   sig?: Signature;
   canSkip = false;
   /** Skipped lines not yet accounted, besides the pending (last skipped) one. */

@@ -33,6 +33,8 @@ const VERBOSE_FIELD = /^ {4}([A-Za-z0-9_]+)=(.*)$/;
 const VERBOSE_BLOB = /^\[[\d.]+[KMGT]?B blob data\]$/;
 /** the most lines one entry may take before it is given up on (a JSON object never closed) */
 const MAX_ENTRY_LINES = 4096;
+/** the most bytes of text one entry may hold (a line may be up to 1 MiB: 4096 of them would be 4 GiB) */
+const MAX_ENTRY_CHARS = 4 * 1024 * 1024;
 
 /** How many of a journal's first bytes entryFormat needs at most (two lines of it are enough). */
 export const ENTRY_HEAD_BYTES = 512;
@@ -52,7 +54,10 @@ export function readEntries(format: EntryFormat, stream: Readable): AsyncGenerat
 }
 
 async function* exportEntries(stream: Readable): AsyncGenerator<Entry | EntryError> {
-  for await (const [fields, line] of readExportEntries(stream)) yield { fields, line, endLine: line };
+  for await (const [fields, line, notes] of readExportEntries(stream)) {
+    for (const error of notes ?? []) yield { error, line };
+    yield { fields, line, endLine: line };
+  }
 }
 
 /** Lines that are neither entries nor noise, reported once per stretch. */
@@ -74,6 +79,7 @@ function noise(line: string): boolean {
 
 async function* prettyJsonEntries(stream: Readable): AsyncGenerator<Entry | EntryError> {
   let lines: string[] = [];
+  let chars = 0;
   let start = 0;
   let msgLine = 0;
   let last = 0;
@@ -86,6 +92,7 @@ async function* prettyJsonEntries(stream: Readable): AsyncGenerator<Entry | Entr
         const s = stray.take(n - 1);
         if (s) yield s;
         lines = [line];
+        chars = 1;
         start = n;
         msgLine = 0;
       } else if (!noise(line)) stray.note(n);
@@ -93,6 +100,7 @@ async function* prettyJsonEntries(stream: Readable): AsyncGenerator<Entry | Entr
     }
     if (ANNOTATION.test(line)) continue;
     lines.push(line);
+    chars += line.length + 1;
     if (msgLine === 0 && line.trimStart().startsWith('"MESSAGE" : ')) msgLine = n;
     if (line === '}') {
       try {
@@ -103,8 +111,9 @@ async function* prettyJsonEntries(stream: Readable): AsyncGenerator<Entry | Entr
         yield { error: `the entry at line ${start} is not valid JSON: ${(e as Error).message}`, line: start };
       }
       lines = [];
-    } else if (lines.length > MAX_ENTRY_LINES) {
-      yield { error: `the entry at line ${start} never closes (over ${MAX_ENTRY_LINES} lines); read on from line ${n + 1}`, line: start };
+    } else if (lines.length > MAX_ENTRY_LINES || chars > MAX_ENTRY_CHARS) {
+      const over = lines.length > MAX_ENTRY_LINES ? `${MAX_ENTRY_LINES} lines` : `${MAX_ENTRY_CHARS / 1024 / 1024} MiB`;
+      yield { error: `the entry at line ${start} never closes (over ${over}); read on from line ${n + 1}`, line: start };
       lines = [];
     }
   }
@@ -117,14 +126,23 @@ async function* verboseEntries(stream: Readable): AsyncGenerator<Entry | EntryEr
   let cur: Entry | undefined;
   let key: string | undefined;
   let last = 0;
+  // an entry's text so far, and the lines left out of it past MAX_ENTRY_CHARS (a value that never ends)
+  let chars = 0;
+  let cutFrom = 0;
+  let start = 0;
   const stray = new Stray();
+  const cutNote = (): EntryError => ({ error: `the entry at line ${start} is over ${MAX_ENTRY_CHARS / 1024 / 1024} MiB; its lines ${cutFrom}–${cur!.endLine} were skipped`, line: cutFrom });
   for await (const [raw, n] of readLines(stream)) {
     last = n;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (ANNOTATION.test(line)) continue;
     const h = VERBOSE_HEADER.exec(line);
     if (h) {
+      if (cur && cutFrom) yield cutNote();
       if (cur) yield cur;
+      chars = 0;
+      cutFrom = 0;
+      start = n;
       const s = stray.take(n - 1);
       if (s) yield s;
       // the cursor's t= is the entry's realtime timestamp (µs, hex): the header's own time has no year-safe zone
@@ -136,6 +154,12 @@ async function* verboseEntries(stream: Readable): AsyncGenerator<Entry | EntryEr
     }
     if (!cur) {
       if (!noise(line)) stray.note(n);
+      continue;
+    }
+    chars += line.length + 1;
+    if (chars > MAX_ENTRY_CHARS) {
+      cutFrom ||= n;
+      cur.endLine = n;
       continue;
     }
     const f = VERBOSE_FIELD.exec(line);
@@ -157,6 +181,7 @@ async function* verboseEntries(stream: Readable): AsyncGenerator<Entry | EntryEr
     }
     if (!noise(line)) stray.note(n);
   }
+  if (cur && cutFrom) yield cutNote();
   if (cur) yield cur;
   const s = stray.take(last);
   if (s) yield s;

@@ -86,6 +86,7 @@ export function journalEntryToRecord(obj: Record<string, unknown>, source: strin
     fromKubelet: isKubelet,
     fromSystemd: isSystemd,
   };
+  if (rt !== undefined && !valid) rec.badTime = rt.length > 40 ? `${rt.slice(0, 40)}…` : rt;
   // journalctl -o json prints null for a MESSAGE over 4096 bytes without --all
   if (obj.MESSAGE === null || (Array.isArray(obj.MESSAGE) && obj.MESSAGE.length > 0 && message === undefined)) rec.truncated = true;
   const boot = fieldText(obj._BOOT_ID);
