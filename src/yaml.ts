@@ -10,11 +10,64 @@ export function yaml(): Yaml {
   return (lib ??= createRequire(import.meta.url)('yaml') as Yaml);
 }
 
-/** Parse YAML text (aliases bounded, duplicate keys rejected); errors name the file and say what is wrong. */
+/**
+ * Parse YAML text (aliases bounded, duplicate keys rejected); errors name the file and say what is wrong.
+ * Linear in the text (issue 12): the library's own unique-key check compares every key with every other
+ * (40,000 keys took minutes), and a text of stray `]` made it build one error per bracket; a lexer pass stops
+ * at the first stray flow end and duplicate keys are found with one set per mapping.
+ */
 export function parseYamlSafe(text: string, file: string): unknown {
   try {
-    return yaml().parse(text, { maxAliasCount: 100, prettyErrors: true, uniqueKeys: true });
+    strayFlowEnd(text);
+    const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+    for (const w of doc.warnings) process.emitWarning(w);
+    if (doc.errors.length > 0) throw doc.errors[0];
+    duplicateKey(doc.contents, text);
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw new Error(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+const lineAt = (text: string, offset: number): number => {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+/** A `]` or `}` that closes nothing: the first one is the error (the library would report every one). */
+function strayFlowEnd(text: string): void {
+  if (!text.includes(']') && !text.includes('}')) return;
+  let depth = 0;
+  let offset = 0;
+  for (const tok of new (yaml().Lexer)().lex(text)) {
+    if (tok === '[' || tok === '{') depth++;
+    else if (tok === ']' || tok === '}') {
+      if (--depth < 0) throw new Error(`unexpected "${tok}" (it closes no flow collection) at line ${lineAt(text, offset)}`);
+    }
+    // the lexer's own control tokens (document start, scalar, flow end) are not source text
+    if (tok !== '\x02' && tok !== '\x1f' && tok !== '\x18') offset += tok.length;
+  }
+}
+
+/** The first key a mapping holds twice (scalar keys; the library's check is quadratic). */
+function duplicateKey(node: unknown, text: string): void {
+  const { isMap, isSeq, isScalar, isPair } = yaml();
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      const seen = new Set<string>();
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        const key = isScalar(k) ? `s:${String(k.value)}` : k === null ? 's:null' : undefined;
+        if (key !== undefined) {
+          if (seen.has(key)) throw new Error(`Map keys must be unique: "${String(isScalar(k) ? k.value : k).slice(0, 80)}" at line ${lineAt(text, (isScalar(k) && k.range?.[0]) || 0)}`);
+          seen.add(key);
+        } else stack.push(k);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(n)) stack.push(...n.items);
   }
 }

@@ -46,7 +46,51 @@ export interface PemBlocks {
  */
 export const REDACTED_KEY_LABEL = 'REDACTED PRIVATE KEY PUBLIC PART';
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+const END = /-----END ([A-Z0-9 ]+)-----/g;
+
+export interface PemBlock {
+  type: string;
+  body: string;
+  /** the block from its BEGIN line to its END line */
+  text: string;
+  line: number;
+}
+
+/**
+ * The PEM blocks of `text`: each BEGIN with the first END of the same label after it. Linear (issue 12): a
+ * lazy regex per BEGIN rescanned the rest of the text for its END, so unterminated BEGIN lines were quadratic;
+ * the END markers are found once, in one pass, and each label's are walked in order.
+ */
+export function pemBlocks(text: string): PemBlock[] {
+  const ends = new Map<string, number[]>();
+  END.lastIndex = 0;
+  for (let m: RegExpExecArray | null; (m = END.exec(text)); ) {
+    const list = ends.get(m[1]!);
+    if (list) list.push(m.index);
+    else ends.set(m[1]!, [m.index]);
+  }
+  const next = new Map<string, number>();
+  const out: PemBlock[] = [];
+  let line = 1;
+  let lineAt = 0;
+  BEGIN.lastIndex = 0;
+  for (let m: RegExpExecArray | null; (m = BEGIN.exec(text)); ) {
+    const type = m[1]!;
+    const bodyStart = m.index + m[0].length;
+    const list = ends.get(type);
+    let i = next.get(type) ?? 0;
+    while (list && i < list.length && list[i]! < bodyStart) i++;
+    next.set(type, i);
+    if (!list || i >= list.length) continue;
+    const stop = list[i]! + `-----END ${type}-----`.length;
+    for (let nl = text.indexOf('\n', lineAt); nl !== -1 && nl < m.index; nl = text.indexOf('\n', nl + 1)) line++;
+    lineAt = m.index;
+    out.push({ type, body: text.slice(bodyStart, list[i]), text: text.slice(m.index, stop), line });
+    BEGIN.lastIndex = stop;
+  }
+  return out;
+}
 
 function field(dn: string, key: string): string[] {
   return dn
@@ -105,14 +149,12 @@ function safe<T>(f: () => T): T | undefined {
 /** Parse every PEM block of `text` (certificates and private keys). `source` names it in messages. */
 export function parsePem(text: string, source: string, at?: { file: string; line?: number }): PemBlocks {
   const out: PemBlocks = { certs: [], keys: [], problems: [], others: [] };
-  let m: RegExpExecArray | null;
   let n = 0;
-  BLOCK.lastIndex = 0;
-  while ((m = BLOCK.exec(text))) {
-    const type = m[1]!;
-    const line = text.slice(0, m.index).split('\n').length;
+  for (const block of pemBlocks(text)) {
+    const { type, line } = block;
+    const m = [block.text, type, block.body] as const;
     n++;
-    const body = m[2]!.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
+    const body = m[2].replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) {
       out.problems.push(`${source}: line ${line}: ${type} block is not valid base64`);
       continue;

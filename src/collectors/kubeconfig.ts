@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import type { Availability } from '../evidence.js';
 import { parseYamlSafe } from '../yaml.js';
-import { chainsTo, decodeData, keyMatches, parsePem, type CertInfo } from './cert-info.js';
+import { chainsTo, decodeData, keyMatches, parsePem, pemBlocks, type CertInfo } from './cert-info.js';
 import type { CollectContext } from './index.js';
 import type { KubeletConfigEvidence, Setting } from './kubelet-config.js';
 import { displayPath, nodeExists, nodeLinkTarget, nodeResolve, readNodeFile } from './node-fs.js';
@@ -207,7 +207,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
         extra: pem.certs.slice(1).map((c) => c.info),
         ...(pem.problems.length || !pem.certs.length ? { problem: [...pem.problems, ...(pem.certs.length ? [] : [`${cc.display}: no CERTIFICATE block`])].join('; ') } : {}),
       };
-      material.cert = cc.text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)?.join('\n');
+      material.cert = pemBlocks(cc.text).filter((b) => b.type === 'CERTIFICATE').map((b) => b.text).join('\n') || undefined;
     }
   }
   if (ck) {
@@ -224,7 +224,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
         ...(!key ? { problem: pem.problems.join('; ') || `${ck.display}: no PRIVATE KEY block` } : {}),
       };
       if (key && certX) file.keyMatchesCert = keyMatches(certX, key);
-      material.key = ck.text.match(/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/)?.[0];
+      material.key = pemBlocks(ck.text).find((b) => b.type.endsWith('PRIVATE KEY'))?.text;
     }
   }
   if (certX && caCerts.length) file.chainsToCA = chainsTo(certX, caCerts, pool);

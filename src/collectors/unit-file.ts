@@ -57,15 +57,24 @@ export function parseUnit(text: string, file: string, display: string): { direct
     }
     // gather continuation lines: a trailing backslash joins the next line (comment lines inside are skipped)
     const lines = [{ line: startIdx + 1, text: t }];
-    let joined = t;
-    while (/\\\s*$/.test(joined) && i < phys.length) {
-      joined = joined.replace(/\\\s*$/, ' ');
+    // only the line last joined is looked at: testing the whole joined text made many continuations quadratic
+    const parts = [t];
+    let last = t;
+    while (i < phys.length) {
+      const end = last.trimEnd();
+      if (!end.endsWith('\\')) break;
+      parts[parts.length - 1] = `${end.slice(0, -1)} `;
       const next = phys[i]!;
       i++;
-      if (/^\s*[#;]/.test(next)) continue;
+      if (/^\s*[#;]/.test(next)) {
+        last = '';
+        continue;
+      }
       lines.push({ line: i, text: next });
-      joined += next;
+      parts.push(next);
+      last = next;
     }
+    const joined = parts.join('');
     const endLine = lines[lines.length - 1]!.line;
     const eq = joined.indexOf('=');
     const key = eq >= 0 ? joined.slice(0, eq).trim() : '';
@@ -155,8 +164,15 @@ export function parseEnvironmentFile(text: string, file: string, display: string
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let l = lines[i]!.replace(/\r$/, '');
-    while (/\\$/.test(l) && i + 1 < lines.length) l = l.slice(0, -1) + lines[++i]!.replace(/\r$/, '');
+    let part = lines[i]!.replace(/\r$/, '');
+    const parts: string[] = [];
+    // the last part alone is looked at and cut (re-slicing the joined text made many continuations quadratic)
+    while (part.endsWith('\\') && i + 1 < lines.length) {
+      parts.push(part.slice(0, -1));
+      part = lines[++i]!.replace(/\r$/, '');
+    }
+    parts.push(part);
+    const l = parts.join('');
     const t = l.trim();
     if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(t);
