@@ -3,7 +3,7 @@
 // the "missing paths" debug line) and from node state alone (enforceNodeAllocatable lists the
 // reservation and the cgroup directory is absent in some hierarchy now), citing both when both exist.
 
-import { defineRule, type Citation, type RuleOutcome } from '../src/rules/kit.js';
+import { defineRule, type Citation, type RuleOutcome, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-missing-paths',
@@ -66,7 +66,11 @@ export default defineRule({
     'https://github.com/kubernetes/kubernetes/issues/124314',
   ],
   explains: ['node-not-found', 'cni-config-missing'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const cg = evidence.cgroups;
     const broken = cg?.reserved.filter((r) => r.enforced && !r.complete) ?? [];
     if (broken.length) {

@@ -3,7 +3,7 @@
 // only: the journal line (`unable to load client CA file …`) belongs to kubelet-dependencies-failed,
 // which this rule explains when both fire.
 
-import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-ca-file-invalid',
@@ -25,7 +25,10 @@ export default defineRule({
     ],
   },
   references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const ca = ctx.evidence.kubeconfig?.clientCA;
     const setting = ctx.evidence.kubeletConfig?.settings.clientCAFile;
     if (ca && !ca.found && !ca.captured) return { skip: `${ca.display}: its folder is not in the captured tree (not captured, or missing with its folder)` };

@@ -2,7 +2,7 @@
 // connections, the runtime has no CRI plugin (containerd `disabled_plugins = ["cri"]`), or speaks
 // no CRI v1. Node: the configured endpoint's socket is absent, or containerd's CRI is disabled.
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cri-endpoint-unreachable',
@@ -56,7 +56,11 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/find-out-runtime-you-use/',
   ],
   explains: ['pleg-unhealthy', 'runtime-down', 'node-not-found'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const rt = evidence.runtime;
     const cause = hits.captures.cause ? `: ${hits.captures.cause}` : hits.captures.err ? `: ${hits.captures.err.slice(0, 160)}` : '';
     if (rt) {

@@ -47,7 +47,7 @@ export interface CniEvidence {
   plugins: CniPlugin[];
   /** Citation for an empty/missing conf dir. */
   confDirCite: Citation;
-  settings: { from: 'kubeletConfig' | 'defaults'; note?: string };
+  settings: { from: 'kubeletConfig' | 'defaults'; note?: string; /** Set when the KubeletConfiguration does not parse (the reason). */ unknown?: string };
   problems: string[];
 }
 
@@ -98,7 +98,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<CniEvid
     otherEntries: [],
     plugins: [],
     confDirCite: { kind: 'absent', source: display(root, dir), text: `${dir} does not exist` },
-    settings: { from: settings.from, note: settings.note },
+    settings: { from: settings.from, note: settings.note, ...(settings.unknown ? { unknown: settings.unknown } : {}) },
     problems,
   };
   const ls = listDir(root, dir);

@@ -112,6 +112,8 @@ export interface KubeletSettings {
   from: 'kubeletConfig' | 'defaults';
   /** Why defaults are used (kubeletConfig unavailable), said in evidence. */
   note?: string;
+  /** Set when the KubeletConfiguration does not parse: the settings are unknown (why, for skip reasons). */
+  unknown?: string;
   /** The config file the values came from, when known. */
   configPath?: string;
   cgroupDriver: string;
@@ -239,6 +241,11 @@ function resources(v: unknown): Record<string, string> {
   return {};
 }
 
+/** Why the kubelet's settings are unknown when its KubeletConfiguration does not parse (a skip reason). */
+export function configUnknownReason(c: { source: string; line?: number }): string {
+  return `kubelet settings unknown: its KubeletConfiguration ${c.source}${c.line !== undefined ? `:${c.line}` : ''} does not parse (the kubelet cannot start with it; see config-file-invalid)`;
+}
+
 /** The settings the node-state collectors need, from the kubeletConfig evidence or defaults. */
 export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSettings> {
   const version = ctx.opts.kubeletVersion;
@@ -249,8 +256,11 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     a = { ok: false, reason: `kubeletConfig: ${(e as Error).message}` };
   }
   const ev: Dict = a.ok && isDict(a.value) ? (a.value as Dict) : {};
-  const from = a.ok && isDict(a.value) ? 'kubeletConfig' : 'defaults';
-  const note = a.ok ? undefined : `kubelet configuration unavailable (${a.reason}); kubelet defaults assumed`;
+  // a config file that does not parse leaves every setting it would hold unknown: never compared as a default
+  const invalid = isDict(ev.configInvalid) ? (ev.configInvalid as { source: string; line?: number; message: string }) : undefined;
+  const unknown = invalid ? configUnknownReason(invalid) : undefined;
+  const from = a.ok && isDict(a.value) && !invalid ? 'kubeletConfig' : 'defaults';
+  const note = unknown ?? (a.ok ? undefined : `kubelet configuration unavailable (${a.reason}); kubelet defaults assumed`);
   const { get, flags, origin } = accessor(ev);
   const configPath = str(ev.path) ?? str(ev.configPath) ?? str(ev.file) ?? str(ev.configFile);
   const ver = version ?? str(get('kubeletVersion'));
@@ -260,6 +270,7 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
   const s: KubeletSettings = {
     from,
     note,
+    ...(unknown ? { unknown } : {}),
     configPath,
     cgroupDriver: driver ?? defaultOf<string>('cgroupDriver'),
     cgroupDriverSet: driver !== undefined,

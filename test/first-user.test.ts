@@ -1,0 +1,60 @@
+// What a first-time user trips over (issue 12): missing or broken input is said, never a pass; a config file
+// that does not parse is the cause, never evaluated as defaults; YAML warnings are problem lines of their source.
+
+import { cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScan } from '../src/scan.js';
+import { builtinRules, cli, ROOT, scratchDir } from './helpers.js';
+
+const HEALTHY = join(ROOT, 'fixtures/nodes/healthy-kubeadm-v1.30');
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** A copy of the healthy kubeadm node with some files replaced. */
+function nodeWith(files: Record<string, string>): string {
+  const root = join(scratchDir(), 'node');
+  cpSync(HEALTHY, root, { recursive: true, verbatimSymlinks: true });
+  for (const [p, text] of Object.entries(files)) writeFileSync(join(root, p), text);
+  return root;
+}
+
+const scanRoot = async (root: string) => runScan({ rules: await builtinRules(), root, inputs: [], noJournalctl: true, useApi: false, now: NOW });
+
+describe('a KubeletConfiguration that does not parse', () => {
+  const config = readFileSync(join(HEALTHY, 'var/lib/kubelet/config.yaml'), 'utf8');
+  // a stray indented key after a scalar: not YAML
+  const broken = `${config.trimEnd()}\n  evictionHard: [memory.available\n`;
+
+  it('is the cause (file and line cited), and no rule is evaluated on defaults substituted for it', async () => {
+    const r = await scanRoot(nodeWith({ 'var/lib/kubelet/config.yaml': broken }));
+    const f = r.findings.find((x) => x.ruleId === 'config-file-invalid');
+    expect(f, JSON.stringify(r.findings.map((x) => x.ruleId))).toBeDefined();
+    expect(f!.current).toBe(true);
+    expect(f!.evidence[0]).toMatchObject({ source: 'var/lib/kubelet/config.yaml' });
+    expect(f!.evidence[0]!.line).toBeGreaterThan(0);
+    expect(r.verdict).toBe(f!.title);
+    // the healthy node's containerd says SystemdCgroup = true; the kubelet default cgroupfs must not be compared with it
+    expect(r.findings.map((x) => x.ruleId)).toEqual(['config-file-invalid']);
+    const skipped = new Map(r.skipped.map((s) => [s.ruleId, s.reason]));
+    for (const id of ['cgroup-driver-mismatch', 'anonymous-auth-enabled', 'read-only-port-open', 'cri-endpoint-unreachable'])
+      expect(skipped.get(id), id).toMatch(/KubeletConfiguration var\/lib\/kubelet\/config\.yaml:\d+ does not parse/);
+  });
+
+  it('a healthy config gives no such finding', async () => {
+    const r = await scanRoot(nodeWith({}));
+    expect(r.findings.map((x) => x.ruleId)).toEqual([]);
+  });
+});
+
+describe('YAML warnings', () => {
+  it('are problem lines of their source (file:line), never a Node warning on stderr', () => {
+    const config = readFileSync(join(HEALTHY, 'var/lib/kubelet/config.yaml'), 'utf8');
+    const root = nodeWith({ 'var/lib/kubelet/config.yaml': `%YAML 1.3\n---\n${config}` });
+    const r = cli(['scan', '--root', root, '--now', NOW.toISOString(), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { sources: { name: string; problems: string[] }[]; findings: unknown[] };
+    const src = report.sources.find((s) => s.name === 'var/lib/kubelet/config.yaml');
+    expect(src?.problems).toEqual(['var/lib/kubelet/config.yaml:1: Unsupported YAML version 1.3']);
+    expect(report.findings).toEqual([]);
+  });
+});
