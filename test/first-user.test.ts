@@ -58,3 +58,26 @@ describe('YAML warnings', () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe('a journal with no log records', () => {
+  it.each([
+    ['empty', ''],
+    ['only -- No entries --', '-- No entries --\n'],
+  ])('%s: the verdict says so in every format', (_what, text) => {
+    const dir = scratchDir();
+    const file = join(dir, 'kubelet.log');
+    writeFileSync(file, text);
+    for (const format of ['text', 'json', 'markdown', 'sarif', 'junit']) {
+      const r = cli(['scan', '--journal', file, '--format', format, '--no-color']);
+      expect(r.stdout, format).toMatch(/Nothing to diagnose: the journal \\?\(.*kubelet\.log\\?\) holds no log records/);
+      expect(r.stdout, format).not.toMatch(/No known failure signature (?:was )?found/);
+    }
+  });
+
+  it('beside a node capture: node state was read, the journal was not', () => {
+    const file = join(scratchDir(), 'kubelet.log');
+    writeFileSync(file, '-- No entries --\n');
+    const r = cli(['scan', '--journal', file, '--root', HEALTHY, '--now', NOW.toISOString(), '--format', 'json']);
+    expect(JSON.parse(r.stdout).verdict).toMatch(/^No known failure signature found in the node state; the journal \(.*\) holds no log records/);
+  });
+});

@@ -207,13 +207,22 @@ function wouldCycle(cause: Finding, f: Finding, all: Finding[]): boolean {
 }
 
 /** One-line verdict for the report header. */
-export function verdict(report: Pick<Report, 'findings' | 'crashLoop' | 'runs' | 'skipped'>): string {
+export function verdict(report: Pick<Report, 'findings' | 'crashLoop' | 'runs' | 'skipped'> & Partial<Pick<Report, 'sources' | 'rulesRun'>>): string {
   const top = report.findings.find((f) => !f.explainedBy && f.current && !f.benign);
   const loop = report.crashLoop ? ` (crash loop: ${report.crashLoop.runs} runs${report.crashLoop.restartCounter ? `, restart counter ${report.crashLoop.restartCounter}` : ''})` : '';
   if (!top) {
     const past = report.findings.find((f) => !f.current && !f.benign);
     if (past) return `No current failure; earlier kubelet runs showed: ${past.title}`;
-    return report.findings.length ? 'No failure found; only known-benign messages' : 'No known failure signature found';
+    if (report.findings.length) return 'No failure found; only known-benign messages';
+    // a journal with nothing in it (empty, or journalctl's `-- No entries --`) is no evidence of health: say so
+    const journals = (report.sources ?? []).filter((s) => s.kind === 'journal');
+    if (journals.length && journals.every((s) => s.records === 0)) {
+      const names = journals.map((s) => s.name).join(', ');
+      return report.rulesRun?.length
+        ? `No known failure signature found in the node state; the journal (${names}) holds no log records, so nothing was read from it`
+        : `Nothing to diagnose: the journal (${names}) holds no log records (empty, or only "-- No entries --")`;
+    }
+    return 'No known failure signature found';
   }
   if (top.causedExit) return `kubelet exits: ${top.title}${loop}`;
   if (top.severity === 'error') return `${top.title}${loop}`;

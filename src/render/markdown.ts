@@ -105,7 +105,9 @@ export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string 
     '',
   );
   const roots = r.findings.filter((f) => !f.explainedBy || !r.findings.some((x) => x.ruleId === f.explainedBy));
-  if (!roots.length) out.push('No known failure signature was found in the evidence read.', '');
+  const journals = r.sources.filter((s) => s.kind === 'journal');
+  const noRecords = journals.length > 0 && journals.every((s) => s.records === 0);
+  if (!roots.length) out.push(noRecords ? 'No log records were read from the journal: nothing was diagnosed from it.' : 'No known failure signature was found in the evidence read.', '');
   roots.forEach((f, i) => out.push(...findingSection(f, i + 1, r, r.findings, o)));
   if (r.skipped.length) {
     out.push(`<details><summary>Skipped rules (${r.skipped.length}): evidence missing, not a pass</summary>`, '');

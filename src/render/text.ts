@@ -86,7 +86,10 @@ export function renderText(report: Report, o: TextOptions): string {
     .join(', ');
   out.push(c.dim(`kubelet-doctor ${r.tool.version}${node ? ` — ${node}` : ''}`));
   const top = r.findings.find((f) => !f.explainedBy && f.current && !f.benign);
-  const vColor = top?.severity === 'error' ? c.red.bold : top ? c.yellow.bold : c.green.bold;
+  // a journal that held no records is no evidence of health: not green
+  const journals = r.sources.filter((s) => s.kind === 'journal');
+  const noRecords = journals.length > 0 && journals.every((s) => s.records === 0);
+  const vColor = top?.severity === 'error' ? c.red.bold : top || noRecords ? c.yellow.bold : c.green.bold;
   out.push(`${vColor('Verdict:')} ${vColor(r.verdict)}`);
   if (r.crashLoop) {
     const last = r.runs[r.runs.length - 1];
