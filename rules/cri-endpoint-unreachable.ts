@@ -86,7 +86,9 @@ export default defineRule({
         };
       }
       if (hits.count > 0) return { evidence: [], vars: { causeText: cause, ...(suggest ? { suggest } : {}) } };
-      if (!cfg && ep.present === false) return { skip: `no journal match, and ${rt.settings.note ?? 'the kubelet configuration is unavailable'}` };
+      if (!cfg && ep.present !== true) return { skip: `no journal match, and ${rt.settings.note ?? 'the kubelet configuration is unavailable'}` };
+      // a capture without /run cannot say whether the socket is there: unknown, not a pass
+      if (ep.socketPath && ep.present === undefined) return { skip: `no journal match, and ${ep.reason ?? `${ep.socketPath}: presence unknown`}` };
       return undefined;
     }
     if (hits.count > 0) return { evidence: [], vars: { causeText: cause } };

@@ -215,8 +215,7 @@ export function buildProgram(): Command {
         process.stdout.write(`${JSON.stringify(rules.map(({ check: _c, file: _f, ...meta }) => meta), null, 2)}\n`);
         return;
       }
-      const w = Math.max(...rules.map((r) => r.id.length));
-      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(12)}  ${r.title}\n`);
+      process.stdout.write(rulesTable(rules));
     });
 
   program
@@ -251,6 +250,13 @@ export function buildProgram(): Command {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
   return program;
+}
+
+/** `rules` as aligned columns: every column as wide as its widest cell (ids, categories grow with the rules). */
+export function rulesTable(rules: Pick<Rule, 'id' | 'severity' | 'category' | 'title'>[]): string {
+  const rows = rules.map((r) => [r.id, r.severity, r.category, r.title]);
+  const widths = [0, 1, 2].map((c) => Math.max(0, ...rows.map((row) => row[c]!.length)));
+  return rows.map((row) => `${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}\n`).join('');
 }
 
 /**

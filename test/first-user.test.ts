@@ -1,7 +1,7 @@
 // What a first-time user trips over (issue 12): missing or broken input is said, never a pass; a config file
 // that does not parse is the cause, never evaluated as defaults; YAML warnings are problem lines of their source.
 
-import { cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScan } from '../src/scan.js';
@@ -79,5 +79,53 @@ describe('a journal with no log records', () => {
     writeFileSync(file, '-- No entries --\n');
     const r = cli(['scan', '--journal', file, '--root', HEALTHY, '--now', NOW.toISOString(), '--format', 'json']);
     expect(JSON.parse(r.stdout).verdict).toMatch(/^No known failure signature found in the node state; the journal \(.*\) holds no log records/);
+  });
+});
+
+describe('skipped rules', () => {
+  it('each reason is printed once in the human formats, however many kinds each rule lacked', () => {
+    const file = join(scratchDir(), 'kubelet.log');
+    writeFileSync(file, '');
+    // no node state here (a scratch root with nothing in it) and no records: two long reasons, rules lacking one or both
+    const root = scratchDir();
+    for (const format of ['text', 'markdown']) {
+      const out = cli(['scan', '--journal', file, '--root', root, '--format', format]).stdout;
+      const lines = out.split('\n').filter((l) => /^\s*- /.test(l));
+      const reasons = lines.map((l) => l.replace(/^\s*- /, '').replace(/: [^:]*$/, ''));
+      expect(reasons.length, format).toBeGreaterThan(1);
+      // no reason line holds another's text: the combinations are not printed
+      for (const r of reasons) expect(r, format).not.toMatch(/; journal: |; node state: |; cgroups: |; system: /);
+      expect(new Set(reasons).size, format).toBe(reasons.length);
+    }
+    const json = JSON.parse(cli(['scan', '--journal', file, '--root', root, '--format', 'json']).stdout) as { skipped: { ruleId: string; reason: string; reasons?: string[] }[] };
+    const both = json.skipped.find((s) => s.reasons);
+    expect(both?.reason).toBe(both?.reasons?.join('; '));
+  });
+});
+
+describe('rules', () => {
+  it('lines up its columns, whatever the widest id, severity or category', () => {
+    const out = cli(['rules']).stdout.trimEnd().split('\n');
+    const starts = (l: string) => [...l.matchAll(/ {2,}(\S)/g)].map((m) => m.index! + m[0].length - 1).slice(0, 3);
+    const first = starts(out[0]!);
+    expect(first).toHaveLength(3);
+    for (const l of out) expect(starts(l), l).toEqual(first);
+  });
+});
+
+describe('an empty --root capture', () => {
+  it('produces no finding (no cni-config-missing for a tree with nothing in it): every rule is skipped, and the verdict says so', async () => {
+    const r = await scanRoot(scratchDir());
+    expect(r.findings).toEqual([]);
+    expect(r.rulesRun).toEqual([]);
+    expect(r.skipped.find((s) => s.ruleId === 'cni-config-missing')?.reason).toMatch(/nothing of a node is there/);
+    expect(r.verdict).toMatch(/^Nothing to diagnose: every rule was skipped/);
+  });
+
+  it('a node tree whose CNI dir is missing still gets cni-config-missing', async () => {
+    const root = nodeWith({});
+    rmSync(join(root, 'etc/cni'), { recursive: true });
+    const r = await scanRoot(root);
+    expect(r.findings.map((f) => f.ruleId)).toContain('cni-config-missing');
   });
 });

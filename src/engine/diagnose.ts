@@ -62,7 +62,8 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
       else missing.push(a ? a.reason : `${kind}: not collected`);
     }
     if (Object.keys(have).length === 0) {
-      skipped.push({ ruleId: rule.id, reason: [...new Set(missing)].join('; ') });
+      const reasons = [...new Set(missing)];
+      skipped.push({ ruleId: rule.id, reason: reasons.join('; '), ...(reasons.length > 1 ? { reasons } : {}) });
       continue;
     }
     const h = hits.get(rule.id) ?? emptyHits(rule.match?.journal?.length ?? 0);
@@ -222,6 +223,7 @@ export function verdict(report: Pick<Report, 'findings' | 'crashLoop' | 'runs' |
         ? `No known failure signature found in the node state; the journal (${names}) holds no log records, so nothing was read from it`
         : `Nothing to diagnose: the journal (${names}) holds no log records (empty, or only "-- No entries --")`;
     }
+    if (report.rulesRun && report.rulesRun.length === 0 && report.skipped.length) return 'Nothing to diagnose: every rule was skipped for missing evidence (the reasons are listed with the skipped rules)';
     return 'No known failure signature found';
   }
   if (top.causedExit) return `kubelet exits: ${top.title}${loop}`;

@@ -4,6 +4,7 @@
 
 import { runCount } from '../run-summary.js';
 import { commandLang } from '../render/markdown.js';
+import { groupSkipped } from '../render/skip-groups.js';
 import { seenLine } from '../render/text.js';
 import type { Citation, Finding, Report, Severity } from '../types.js';
 import { highlighted, type Line, plural, seg, type Style, truncLine, wrapLine } from './lines.js';
@@ -275,11 +276,9 @@ export function sourcesLines(r: Report, width: number): Line[] {
   if (!r.sources.length) out.push([seg('  none', { dim: true })]);
   out.push([]);
   out.push([seg(`Rules skipped (${r.skipped.length}) — evidence missing, not a pass`, { bold: true, underline: true })]);
-  const byReason = new Map<string, string[]>();
-  for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
-  for (const [reason, ids] of byReason) {
-    out.push(...wrapLine([seg('  - '), seg(reason)], width, 4));
-    out.push(...wrapLine([seg(`    ${ids.join(', ')}`, { dim: true })], width, 4));
+  for (const g of groupSkipped(r.skipped)) {
+    out.push(...wrapLine([seg('  - '), seg(g.reason)], width, 4));
+    out.push(...wrapLine([seg(`    ${g.ruleIds.join(', ')}`, { dim: true })], width, 4));
   }
   if (!r.skipped.length) out.push([seg('  none', { dim: true })]);
   out.push([]);
