@@ -129,3 +129,16 @@ describe('an empty --root capture', () => {
     expect(r.findings.map((f) => f.ruleId)).toContain('cni-config-missing');
   });
 });
+
+describe('a journal from another host paired with --root', () => {
+  const problemsOf = (journal: string) => {
+    const r = cli(['scan', '--journal', join(ROOT, 'fixtures/journal', journal), '--root', HEALTHY, '--now', NOW.toISOString(), '--format', 'json', '--fail-on', 'never']);
+    return (JSON.parse(r.stdout) as { sources: { problems: string[] }[] }).sources.flatMap((s) => s.problems);
+  };
+  it('draws a warning naming both host names', () => {
+    expect(problemsOf('seed-000-cgroup-missing/kubelet.short-precise.log')).toContainEqual(expect.stringMatching(/journal is from k8s-master, but this capture's \/etc\/hostname is worker-1/));
+  });
+  it('the same host draws none', () => {
+    expect(problemsOf('healthy-kubeadm-v1.30-containerd/kubelet.short-precise.log').filter((p) => /capture's \/etc\/hostname/.test(p))).toEqual([]);
+  });
+});
