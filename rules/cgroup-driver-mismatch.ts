@@ -67,7 +67,7 @@ const rule: DefinedRule = defineRule({
       {
         text: 'containerd: set SystemdCgroup under the runc options (regenerate the config if it has none), then restart containerd',
         command:
-          "containerd config default > /etc/containerd/config.toml   # only if there is no config yet\nsed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml\nsystemctl restart containerd",
+          "[ -e /etc/containerd/config.toml ] || containerd config default > /etc/containerd/config.toml   # only if there is no config yet\ncp -a /etc/containerd/config.toml /etc/containerd/config.toml.bak.$(date +%s)\nsed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml\nsystemctl restart containerd",
       },
       { text: 'CRI-O: [crio.runtime] cgroup_manager = "systemd" (and conmon_cgroup = "pod"); Docker: "exec-opts": ["native.cgroupdriver=systemd"] in /etc/docker/daemon.json' },
       { text: 'kubelet: the same driver in the KubeletConfiguration, then restart the kubelet', command: 'cgroupDriver: {{runtime|\'systemd\'}}\n# then: systemctl restart kubelet' },

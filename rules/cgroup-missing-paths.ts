@@ -51,7 +51,7 @@ export default defineRule({
       {
         text: 'Create the slice in every hierarchy before the kubelet starts, in a drop-in for kubelet.service',
         command:
-          "mkdir -p /etc/systemd/system/kubelet.service.d\ncat > /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf <<'EOF'\n[Service]\nExecStartPre=/bin/mkdir -p {{mkdirs|'/sys/fs/cgroup/cpu,cpuacct/kube.slice /sys/fs/cgroup/cpuset/kube.slice /sys/fs/cgroup/memory/kube.slice /sys/fs/cgroup/pids/kube.slice /sys/fs/cgroup/hugetlb/kube.slice /sys/fs/cgroup/systemd/kube.slice'}}\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
+          "mkdir -p /etc/systemd/system/kubelet.service.d\n[ -e /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf ] && cp -a /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf.bak.$(date +%s)\ncat > /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf <<'EOF'\n[Service]\nExecStartPre=/bin/mkdir -p {{mkdirs|'/sys/fs/cgroup/cpu,cpuacct/kube.slice /sys/fs/cgroup/cpuset/kube.slice /sys/fs/cgroup/memory/kube.slice /sys/fs/cgroup/pids/kube.slice /sys/fs/cgroup/hugetlb/kube.slice /sys/fs/cgroup/systemd/kube.slice'}}\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
       },
       {
         text: 'On cgroup v2, delegate the controllers to the slice instead (Delegate=yes on the slice, or enable them in the parent)',

@@ -20,7 +20,7 @@ export default defineRule({
     summary: 'Point clientCAFile at the cluster CA certificate (kubeadm: /etc/kubernetes/pki/ca.crt) and make sure the file is there.',
     steps: [
       { text: 'Check the file', command: "openssl x509 -noout -subject -in {{file|'/etc/kubernetes/pki/ca.crt'}}" },
-      { text: 'kubeadm worker: the CA is in the kubelet kubeconfig; write it out', command: "kubectl config view --raw --kubeconfig /etc/kubernetes/kubelet.conf -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > /etc/kubernetes/pki/ca.crt" },
+      { text: 'kubeadm worker: the CA is in the kubelet kubeconfig; write it out (an existing file is backed up first)', command: "[ -e {{file|'/etc/kubernetes/pki/ca.crt'}} ] && cp -a {{file|'/etc/kubernetes/pki/ca.crt'}} /root/client-ca.crt.bak.$(date +%s)\nkubectl config view --raw --kubeconfig /etc/kubernetes/kubelet.conf -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > {{file|'/etc/kubernetes/pki/ca.crt'}}" },
       { text: 'Restart the kubelet', command: 'systemctl restart kubelet' },
     ],
   },

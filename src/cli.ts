@@ -11,7 +11,7 @@ import { checkJournalPath, checkRootPath } from './input-check.js';
 import { redact } from './redact.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
-import type { Rule } from './rules/model.js';
+import { showTemplate, type Rule } from './rules/model.js';
 import { runScan, type ScanOptions } from './scan.js';
 import type { Report, Severity } from './types.js';
 import { TOOL_VERSION } from './version.js';
@@ -238,8 +238,8 @@ export function buildProgram(): Command {
         '',
         `Why: ${r.why.trim()}`,
         '',
-        `Fix: ${r.remediation.summary}`,
-        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${s.text}`, ...(s.command ? s.command.split('\n').map((c) => `       ${c}`) : [])]),
+        `Fix: ${showTemplate(r.remediation.summary)}`,
+        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${showTemplate(s.text)}`, ...(s.command ? showTemplate(s.command).split('\n').map((c) => `       ${c}`) : [])]),
       ];
       if (r.match?.journal?.length) {
         lines.push('', 'Journal signatures:');

@@ -242,12 +242,34 @@ export function fillTemplate(template: string, vars: Record<string, string | und
   return template
     .replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
       for (const alt of expr.split('|').map((s) => s.trim())) {
-        const lit = /^'(.*)'$/.exec(alt);
-        if (lit) return lit[1]!;
+        const lit = literalOf(alt);
+        if (lit !== undefined) return lit;
         const v = vars[alt];
         if (v !== undefined && v !== '') return v;
       }
       return '?';
     })
     .trim();
+}
+
+/** A template alternative that is a literal: `'quoted'`, or anything that cannot be a value's name (`/a/path`). */
+function literalOf(alt: string): string | undefined {
+  const q = /^'(.*)'$/.exec(alt);
+  if (q) return q[1]!;
+  return /^[A-Za-z_]\w*$/.test(alt) ? undefined : alt;
+}
+
+/**
+ * A template as a reader of the rule sees it (`explain`, docs/rules.md), with no finding to fill it from: each
+ * placeholder shows its default, or `<name>` when it has none — never the raw `{{a|b|'x'}}` syntax.
+ */
+export function showTemplate(template: string): string {
+  return template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
+    const alts = expr.split('|').map((s) => s.trim());
+    for (const alt of alts) {
+      const lit = literalOf(alt);
+      if (lit !== undefined) return lit;
+    }
+    return `<${alts[0]}>`;
+  });
 }
