@@ -142,3 +142,16 @@ describe('a journal from another host paired with --root', () => {
     expect(problemsOf('healthy-kubeadm-v1.30-containerd/kubelet.short-precise.log').filter((p) => /capture's \/etc\/hostname/.test(p))).toEqual([]);
   });
 });
+
+describe('explain and docs/rules.md', () => {
+  it('show each placeholder as its default (or <name>), never the raw template syntax', async () => {
+    const { renderRulesDoc } = await import('../src/render/rules-doc.js');
+    const { showTemplate } = await import('../src/rules/model.js');
+    expect(renderRulesDoc(await builtinRules())).not.toContain('{{');
+    expect(showTemplate("crictl --runtime-endpoint {{suggest|endpoint|'unix:///run/containerd/containerd.sock'}} version")).toBe('crictl --runtime-endpoint unix:///run/containerd/containerd.sock version');
+    expect(showTemplate('ls {{path|/var/lib/kubelet/config.yaml}} {{path}}')).toBe('ls /var/lib/kubelet/config.yaml <path>');
+    const explained = cli(['explain', 'cri-endpoint-unreachable']).stdout;
+    expect(explained).toContain('crictl --runtime-endpoint unix:///run/containerd/containerd.sock version');
+    expect(explained).not.toContain('{{');
+  });
+});
