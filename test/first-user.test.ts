@@ -157,3 +157,34 @@ describe('explain and docs/rules.md', () => {
     expect(explained).not.toContain('{{');
   });
 });
+
+describe('messages cut mid-phrase', () => {
+  it('end in an ellipsis, never "no such file ." as if complete', async () => {
+    const { scanText } = await import('./helpers.js');
+    const r = await scanText(
+      [
+        // journal lines cut by a pager or a paste: the capture stops mid-phrase, inside the quoted error
+        'Nov 20 10:00:01 worker-1 kubelet[701]: E1120 10:00:01.000000     701 run.go:74] "command failed" err="failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint \\"unix:///run/containerd/containerd.sock\\": rpc error: code = Unavailable desc = connection error: desc = \\"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file ',
+        'Nov 20 10:00:05 worker-1 kubelet[702]: E1120 10:00:05.000000     702 run.go:74] "command failed" err="failed to load kubelet config file, path: /var/lib/kubelet/config.yaml, error: failed to load Kubelet config file /var/lib/kubelet/config.yaml, error failed to decode: yaml: line 3: error parsing ',
+      ].join('\n'),
+      { nodeState: false },
+    );
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) {
+      expect(f.message, f.ruleId).not.toMatch(/\s\.(\s|$)/);
+      expect(f.message, f.ruleId).not.toMatch(/…\./);
+    }
+    expect(r.findings.find((f) => f.ruleId === 'cri-endpoint-unreachable')?.message).toMatch(/no such file…$/);
+    expect(r.findings.find((f) => f.ruleId === 'config-file-invalid')?.message).toMatch(/error parsing…$/);
+  });
+
+  it('values in commands are left as they are', async () => {
+    const { fillTemplate, markCut, tidyProse } = await import('../src/rules/model.js');
+    expect(markCut('open /x: no such file ')).toBe('open /x: no such file…');
+    expect(markCut('desc = "transport: dial')).toBe('desc = "transport: dial…');
+    expect(markCut('desc = "complete"')).toBe('desc = "complete"');
+    expect(tidyProse('It failed: parsing .')).toBe('It failed: parsing…');
+    expect(fillTemplate('ls {{p}}', { p: 'a b ' })).toBe('ls a b');
+    expect(fillTemplate('Cause: {{p}}.', { p: 'no such file ' }, true)).toBe('Cause: no such file…');
+  });
+});

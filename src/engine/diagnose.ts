@@ -2,7 +2,7 @@
 // cause explains are folded under it; signatures only seen in earlier kubelet runs rank last.
 
 import type { Availability, Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
-import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
+import { fillTemplate, satisfies, tidyProse, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
 import { EXIT_RULE_ID, tellingRun } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
@@ -102,12 +102,12 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
         severity: rule.benign ? 'info' : (o.severity ?? rule.severity),
         title: rule.title,
         category: rule.category,
-        message: o.message ?? fillTemplate(rule.message, vars),
+        message: o.message !== undefined ? tidyProse(o.message) : fillTemplate(rule.message, vars, true),
         why: rule.why.trim(),
         evidence: citations,
         remediation: {
-          summary: fillTemplate(rule.remediation.summary, vars),
-          steps: rule.remediation.steps.map((s) => ({ text: fillTemplate(s.text, vars), ...(s.command ? { command: fillTemplate(s.command, vars) } : {}) })),
+          summary: fillTemplate(rule.remediation.summary, vars, true),
+          steps: rule.remediation.steps.map((s) => ({ text: fillTemplate(s.text, vars, true), ...(s.command ? { command: fillTemplate(s.command, vars) } : {}) })),
         },
         references: rule.references,
         explains: [],
