@@ -188,3 +188,23 @@ describe('messages cut mid-phrase', () => {
     expect(fillTemplate('Cause: {{p}}.', { p: 'no such file ' }, true)).toBe('Cause: no such file…');
   });
 });
+
+describe('installing it', () => {
+  it('npm pack builds dist/ first (prepack) and ships it with the launcher and the rules', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; files: string[]; bin: Record<string, string> };
+    // a clean clone has no dist/: packing must build it
+    expect(pkg.scripts.prepack).toMatch(/npm run build/);
+    expect(pkg.bin['kubelet-doctor']).toBe('bin/kubelet-doctor.js');
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    for (const f of ['bin/kubelet-doctor.js', 'dist/src/cli.js', 'dist/rules/index.js', 'README.md']) expect(files).toContain(f);
+  });
+
+  it('the README says how to put kubelet-doctor on PATH', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/npm install -g \./);
+    expect(readme).toMatch(/npm link/);
+    expect(readme).toMatch(/kubelet-doctor-linux-x64/);
+  });
+});
