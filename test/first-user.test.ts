@@ -208,3 +208,13 @@ describe('installing it', () => {
     expect(readme).toMatch(/kubelet-doctor-linux-x64/);
   });
 });
+
+describe('a --node that cannot be read', () => {
+  it('is a problem of that input in every format, not only a skipped rule', () => {
+    const missing = join(scratchDir(), 'node.yaml');
+    for (const format of ['text', 'json', 'markdown', 'sarif', 'junit']) {
+      const r = cli(['scan', '--root', HEALTHY, '--node', missing, '--now', NOW.toISOString(), '--format', format, '--fail-on', 'never']);
+      expect(r.stdout, format).toMatch(/cannot read --node .*node\.yaml/);
+    }
+  });
+});
