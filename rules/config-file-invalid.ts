@@ -47,7 +47,7 @@ export default defineRule({
   check(ctx): CheckResult {
     if (ctx.hits.count > 0) return { evidence: [] };
     const bad = ctx.evidence.kubeletConfig?.configInvalid;
-    if (!bad) return undefined;
+    if (!bad || bad.kind !== 'invalid') return undefined;
     const detail = bad.message.replace(/^invalid YAML: /, '').replace(/[.\s]+$/, '');
     return {
       evidence: [{ kind: 'file', source: bad.source, ...(bad.line !== undefined ? { line: bad.line } : {}), text: bad.text ?? bad.message, note: bad.message }],

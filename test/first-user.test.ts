@@ -40,6 +40,15 @@ describe('a KubeletConfiguration that does not parse', () => {
       expect(skipped.get(id), id).toMatch(/KubeletConfiguration var\/lib\/kubelet\/config\.yaml:\d+ does not parse/);
   });
 
+  it('a --config file that does not exist is the cause too, and nothing is compared on defaults', async () => {
+    const root = nodeWith({});
+    rmSync(join(root, 'var/lib/kubelet/config.yaml'));
+    const r = await scanRoot(root);
+    expect(r.findings.map((x) => x.ruleId)).toEqual(['config-file-missing']);
+    expect(r.findings[0]!.evidence.map((c) => c.source)).toEqual(['usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', 'var/lib/kubelet/config.yaml']);
+    expect(r.skipped.find((s) => s.ruleId === 'cgroup-driver-mismatch')?.reason).toMatch(/config\.yaml does not exist/);
+  });
+
   it('a healthy config gives no such finding', async () => {
     const r = await scanRoot(nodeWith({}));
     expect(r.findings.map((x) => x.ruleId)).toEqual([]);

@@ -86,10 +86,11 @@ export interface KubeletConfigEvidence {
   /** The --config file as given (node path shown as in citations), if any. */
   configPath?: string;
   /**
-   * A KubeletConfiguration file (--config or a --config-dir drop-in) that exists but does not parse: the
-   * kubelet exits at start-up with it, and every setting the file would hold is unknown (never a default).
+   * A KubeletConfiguration file (--config, or a --config-dir drop-in) the kubelet cannot use: missing, unreadable,
+   * or not parsing. The kubelet exits at start-up with it, and every setting the file would hold is unknown
+   * (never a default).
    */
-  configInvalid?: { source: string; path: string; line?: number; text?: string; message: string };
+  configInvalid?: { kind: 'missing' | 'unreadable' | 'invalid'; source: string; path: string; line?: number; text?: string; message: string };
   /** Every field of the merged config file(s) by dotted path, with its source line. */
   configFields: Record<string, Setting>;
   /** Effective values with their sources: flag > config file > kubelet default. */
@@ -290,6 +291,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     const f = readNodeFile(root, nodePath);
     if (!f.ok) {
       problems.push(`kubelet config file ${f.display}: ${f.reason}`);
+      configInvalid ??= { kind: f.missing ? 'missing' : 'unreadable', source: f.display, path: nodePath, message: f.reason };
       return false;
     }
     try {
@@ -305,11 +307,11 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
       problems.push(message);
       ctx.source({ name: f.display, kind: 'collector', problems: [message] });
       // the first file that does not parse is the one the kubelet stops at
-      if (!configInvalid) {
+      if (!configInvalid || configInvalid.kind !== 'invalid') {
         const at = message.startsWith(`${f.display}:`) ? /^:(\d+):/.exec(message.slice(f.display.length)) : null;
         const line = at ? Number(at[1]) : undefined;
         const text = line !== undefined ? f.text.split('\n')[line - 1]?.trim() : undefined;
-        configInvalid = { source: f.display, path: nodePath, ...(line !== undefined ? { line } : {}), ...(text ? { text } : {}), message: message.startsWith(f.display) ? message.slice(f.display.length).replace(/^(?::\d+)?:\s*/, '') : message };
+        configInvalid = { kind: 'invalid', source: f.display, path: nodePath, ...(line !== undefined ? { line } : {}), ...(text ? { text } : {}), message: message.startsWith(f.display) ? message.slice(f.display.length).replace(/^(?::\d+)?:\s*/, '') : message };
       }
       return false;
     }

@@ -242,8 +242,10 @@ function resources(v: unknown): Record<string, string> {
 }
 
 /** Why the kubelet's settings are unknown when its KubeletConfiguration does not parse (a skip reason). */
-export function configUnknownReason(c: { source: string; line?: number }): string {
-  return `kubelet settings unknown: its KubeletConfiguration ${c.source}${c.line !== undefined ? `:${c.line}` : ''} does not parse (the kubelet cannot start with it; see config-file-invalid)`;
+export function configUnknownReason(c: { kind: 'missing' | 'unreadable' | 'invalid'; source: string; line?: number }): string {
+  const what = c.kind === 'missing' ? 'does not exist' : c.kind === 'unreadable' ? 'cannot be read' : 'does not parse';
+  const see = c.kind === 'missing' ? '; see config-file-missing' : c.kind === 'invalid' ? '; see config-file-invalid' : '';
+  return `kubelet settings unknown: its KubeletConfiguration ${c.source}${c.line !== undefined ? `:${c.line}` : ''} ${what} (the kubelet cannot start with it${see})`;
 }
 
 /** The settings the node-state collectors need, from the kubeletConfig evidence or defaults. */
@@ -257,7 +259,7 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
   }
   const ev: Dict = a.ok && isDict(a.value) ? (a.value as Dict) : {};
   // a config file that does not parse leaves every setting it would hold unknown: never compared as a default
-  const invalid = isDict(ev.configInvalid) ? (ev.configInvalid as { source: string; line?: number; message: string }) : undefined;
+  const invalid = isDict(ev.configInvalid) ? (ev.configInvalid as Parameters<typeof configUnknownReason>[0]) : undefined;
   const unknown = invalid ? configUnknownReason(invalid) : undefined;
   const from = a.ok && isDict(a.value) && !invalid ? 'kubeletConfig' : 'defaults';
   const note = unknown ?? (a.ok ? undefined : `kubelet configuration unavailable (${a.reason}); kubelet defaults assumed`);
