@@ -25,7 +25,7 @@ import { type JournalScan, type JournalScanOptions, type LineExaminer, type Para
 export type { JournalScan, JournalScanOptions, ScanTiming } from './scan-state.js';
 export { SourceState } from './scan-state.js';
 export type { Signature } from './line-skip.js';
-export { MARKERS } from './needles.js';
+export { markerLiterals } from './needles.js';
 export { looksBinary } from '../journal/source-head.js';
 
 /**
@@ -199,7 +199,7 @@ export class JournalScanner implements LineExaminer {
   }
 
   /**
-   * What the fast path's byte scan looks for: every rule pattern's literals plus MARKERS; undefined when some
+   * What the fast path's byte scan looks for: every rule pattern's literals plus the markers; undefined when some
    * pattern has no literal to look for (every line is then examined).
    */
   needles(): string[] | undefined {

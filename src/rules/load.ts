@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkPatternSafety } from './safety.js';
+import { primeLiterals } from '../engine/literals.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
 import { parseYamlSafe } from '../yaml.js';
 
@@ -94,7 +95,9 @@ export async function loadBundledRules(dir = builtinRulesDir()): Promise<Rule[] 
   if (!existsSync(path)) return undefined;
   let entries: BundleEntry[];
   try {
-    entries = ((await import(pathToFileURL(path).href)) as { entries: BundleEntry[] }).entries;
+    const bundle = (await import(pathToFileURL(path).href)) as { entries: BundleEntry[]; literals?: Record<string, string[] | null> };
+    entries = bundle.entries;
+    if (bundle.literals) primeLiterals(bundle.literals);
   } catch {
     return undefined; // e.g. a code rule that throws on import: the per-file path reports it
   }
@@ -114,8 +117,9 @@ let embedded: BundleEntry[] | undefined;
  * The single executable carries the built-in rules bundle inside itself (scripts/build-sea.mjs): there is
  * no rules/ folder beside it to check the bundle against, and none is read. Validated like rule files.
  */
-export function useEmbeddedRules(entries: BundleEntry[]): void {
+export function useEmbeddedRules(entries: BundleEntry[], literals?: Record<string, string[] | null>): void {
   embedded = entries;
+  if (literals) primeLiterals(literals);
 }
 
 function rulesOfEntries(entries: BundleEntry[], dir: string): Rule[] {
