@@ -41,6 +41,12 @@ const BAD: [string, RegExp][] = [
   ['.*.*.*.*zzz', /back to back/],
   ['a\\d+\\d+b', /back to back/],
   ['x.*\\w+y', /back to back/],
+  // judged on the characters each atom can match, not on how it is written
+  ['a\\d+\\w+b', /back to back/],
+  ['a[0-9]+\\d*b', /back to back/],
+  ['id=[a-f]+[A-F0-9]+;', /back to back/],
+  // inside a lookahead as anywhere else
+  ['(?=(a+)+b)', /nested unbounded/],
 ];
 
 const GOOD = [
@@ -54,6 +60,8 @@ const GOOD = [
   '\\(a+\\)+',
   'a.*b.*c', // not back to back: each .* is anchored by a literal
   '\\d+\\s+x', // two atoms that cannot share a character
+  '[a-f]+[g-z]+', // nor can these, case-insensitively
+  'x(?:ab)+(?:cd)+y', // groups of disjoint characters
 ];
 
 describe('checkPatternSafety', () => {
