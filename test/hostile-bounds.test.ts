@@ -8,10 +8,10 @@ import { readEntries } from '../src/journal/entries.js';
 import { readExportEntries } from '../src/journal/read.js';
 import { scanText } from './helpers.js';
 
-/** The best of three timings of f(n) (ms): the least disturbed by the machine's other work. */
+/** The best of five timings of f(n) (ms): the least disturbed by the machine's other work. */
 function best(f: () => unknown): number {
   let t = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     f();
     t = Math.min(t, performance.now() - t0);
@@ -20,7 +20,7 @@ function best(f: () => unknown): number {
 }
 async function bestAsync(f: () => Promise<unknown>): Promise<number> {
   let t = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     await f();
     t = Math.min(t, performance.now() - t0);
@@ -31,7 +31,7 @@ async function bestAsync(f: () => Promise<unknown>): Promise<number> {
 export async function expectLinear(run: (n: number) => unknown, n: number): Promise<void> {
   const a = await bestAsync(async () => run(n));
   const b = await bestAsync(async () => run(4 * n));
-  expect(b / Math.max(a, 1), `time at n=${n}: ${a.toFixed(1)} ms, at 4n: ${b.toFixed(1)} ms`).toBeLessThan(9);
+  expect(b / Math.max(a, 20), `time at n=${n}: ${a.toFixed(1)} ms, at 4n: ${b.toFixed(1)} ms`).toBeLessThan(9);
 }
 void best;
 
@@ -62,7 +62,7 @@ describe('export entries', () => {
 
   it('a value with no newline: linear, its first 1 MiB kept and said, the read ends cleanly', async () => {
     const endless = (n: number) => Buffer.concat([Buffer.from(exportEntry()), Buffer.from('__CURSOR=s=1;i=2\nMESSAGE='), Buffer.alloc(n, 'a')]);
-    await expectLinear((n) => drain(readExportEntries(chunked(endless(n)))), 1 << 20);
+    await expectLinear((n) => drain(readExportEntries(chunked(endless(n)))), 16 << 20);
     const all = await drain(readExportEntries(chunked(endless(8 << 20))));
     expect(all).toHaveLength(2);
     expect((all[1]![0].MESSAGE as string).length).toBe((1 << 20) - 'MESSAGE='.length);

@@ -7,10 +7,10 @@ import { parseEnvironmentFile, parseUnit } from '../src/collectors/unit-file.js'
 import { parseYamlSafe } from '../src/yaml.js';
 import { proofSize } from './helpers.js';
 
-/** Best of three: the run least disturbed by the machine's other work. */
+/** Best of five: the run least disturbed by the machine's other work. */
 function best(f: () => unknown): number {
   let t = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     try {
       f();
@@ -25,8 +25,8 @@ function expectLinear(make: (n: number) => () => unknown, n: number): void {
   best(make(n)); // warm up (JIT, lazy imports)
   const a = best(make(n));
   const b = best(make(4 * n));
-  // a floor of 5 ms: a shorter time is mostly noise
-  expect(b / Math.max(a, 5), `n=${n}: ${a.toFixed(1)} ms, 4n: ${b.toFixed(1)} ms`).toBeLessThan(9);
+  // a floor of 20 ms: a shorter time is mostly noise (a collection, a neighbour's burst)
+  expect(b / Math.max(a, 20), `n=${n}: ${a.toFixed(1)} ms, 4n: ${b.toFixed(1)} ms`).toBeLessThan(9);
 }
 
 describe('linear parsers', () => {
@@ -44,13 +44,13 @@ describe('linear parsers', () => {
 
   it('PEM text of unterminated BEGIN lines (also as a kubeconfig client-certificate-data)', () => {
     expectLinear((n) => () => parsePem('-----BEGIN CERTIFICATE-----\n'.repeat(n), 'c.pem'), 20_000);
-    expectLinear((n) => () => parsePem(Array.from({ length: n }, (_, i) => `-----BEGIN L${i}-----\n`).join(''), 'c.pem'), 20_000);
+    expectLinear((n) => () => parsePem(Array.from({ length: n }, (_, i) => `-----BEGIN L${i}-----\n`).join(''), 'c.pem'), 50_000);
     expect(parsePem('-----BEGIN CERTIFICATE-----\n'.repeat(3), 'c.pem').problems).toEqual(['c.pem: no PEM block (-----BEGIN ...-----) found']);
   });
 
   it('unit files and environment files with many continuation lines', () => {
-    expectLinear((n) => () => parseUnit(`[Service]\nExecStart=/usr/bin/kubelet \\\n${'  --v=2 \\\n'.repeat(n)}  --v=3\n`, 'u', 'u'), 20_000);
-    expectLinear((n) => () => parseEnvironmentFile(`KUBELET_ARGS=--a \\\n${'--v=2 \\\n'.repeat(n)}--v=3\n`, 'e', 'e'), 20_000);
+    expectLinear((n) => () => parseUnit(`[Service]\nExecStart=/usr/bin/kubelet \\\n${'  --v=2 \\\n'.repeat(n)}  --v=3\n`, 'u', 'u'), 80_000);
+    expectLinear((n) => () => parseEnvironmentFile(`KUBELET_ARGS=--a \\\n${'--v=2 \\\n'.repeat(n)}--v=3\n`, 'e', 'e'), 80_000);
     const u = parseUnit('[Service]\nExecStart=/usr/bin/kubelet \\\n  --v=2 \\\n  --fail-swap-on=false\n', 'u', 'u');
     expect(u.directives[0]).toMatchObject({ key: 'ExecStart', value: '/usr/bin/kubelet    --v=2    --fail-swap-on=false', line: 2, endLine: 4 });
   });
