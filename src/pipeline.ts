@@ -35,6 +35,8 @@ export interface ScanOptions extends JournalChoice {
   kubeletVersion?: string;
   /** Read node state (cgroups, config, certificates…): true, false, or undefined = decide (see nodeStateDecision). */
   nodeState?: boolean;
+  /** Add the node's facts (identity, versions, settings) to the report when node state is read (default true). */
+  facts?: boolean;
   onProgress?: (source: string, lines: number) => void;
   /** Node evidence collectors starting and ending (CollectOptions.onCollector). */
   onCollector?: CollectOptions['onCollector'];

@@ -75,7 +75,8 @@ export async function scanBundle(path: string, base: ScanOptions, withFacts: boo
           .map((p) => join(dir, p));
     const kubeletVersion = base.kubeletVersion ?? manifest?.kubeletVersion;
     const report = await runScan({ ...base, root: dir, journals, inputs: journals.length ? undefined : [], kubeletVersion, noJournalctl: true });
-    const facts = withFacts ? await gatherFacts({ root: dir, live: false, now: base.now ?? new Date(), kubeletVersion: report.node?.kubeletVersion }) : undefined;
+    // --root scans carry the node's facts in the report (scan.ts); gathered here only if that was turned off
+    const facts = !withFacts ? undefined : (report.facts ?? (await gatherFacts({ root: dir, live: false, now: base.now ?? new Date(), kubeletVersion: report.node?.kubeletVersion })));
     return { name: report.node?.name ?? manifest?.node ?? path, report, manifest, refused, facts };
   } finally {
     cleanup();

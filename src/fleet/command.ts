@@ -1,11 +1,12 @@
 // `kubelet-doctor fleet`: one Job of deploy/job.yaml per selected node (nodeName set), wait with progress on
 // stderr, read each node's JSON report from its pod's log, print one fleet view, delete our Jobs (only ours:
-// they carry a per-run label) at the end and on Ctrl-C. The Job spec has one source: deploy/job.yaml.
+// they carry a per-run label) at the end and on Ctrl-C. The Job spec has one source: deploy/job.yaml, read
+// from the package, or carried inside the single executable (useEmbeddedJobTemplate), which has no deploy/.
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 // types only at load: the client library is imported when `fleet` runs, not at every start of the CLI (and the
 // single executable never evaluates its optional requires for the other commands)
@@ -25,16 +26,37 @@ export interface NodeOutcome {
   reason?: string;
 }
 
-/** The Job manifest, read from the package's deploy/job.yaml (the one source of the spec). */
-export function loadJobTemplate(path = fileURLToPath(new URL('../../deploy/job.yaml', import.meta.url))): Record<string, any> {
-  return yaml().parse(readFileSync(path, 'utf8')) as Record<string, any>;
+let embeddedJob: string | undefined;
+
+/** The single executable hands over deploy/job.yaml's text (scripts/sea-entry.mjs): it has no deploy/ on disk. */
+export function useEmbeddedJobTemplate(text: string): void {
+  embeddedJob = text;
+}
+
+/** The Job manifest: deploy/job.yaml (the one source of the spec), embedded in the single executable or read from the package. */
+export function loadJobTemplate(path?: string): Record<string, any> {
+  const text = path === undefined && embeddedJob !== undefined ? embeddedJob : readFileSync(path ?? fileURLToPath(new URL('../../deploy/job.yaml', import.meta.url)), 'utf8');
+  return yaml().parse(text) as Record<string, any>;
+}
+
+/** A Job's name holds at most 63 characters (it becomes the pods' job-name label value). */
+export const MAX_JOB_NAME = 63;
+
+/**
+ * A Job name for one node and run: `kubelet-doctor-<node, cut>-<hash of the whole node name>-<run>`, at most
+ * 63 characters. Node names may be 253 long; the hash keeps two long names that share a prefix apart.
+ */
+export function jobName(node: string, run: string): string {
+  const hash = createHash('sha256').update(node).digest('hex').slice(0, 6);
+  const room = MAX_JOB_NAME - 'kubelet-doctor-'.length - hash.length - run.length - 2;
+  const safe = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, Math.max(0, room)).replace(/^-+|-+$/g, '');
+  return ['kubelet-doctor', safe, hash, run].filter(Boolean).join('-');
 }
 
 /** A Job for one node: unique name, the run label on Job and pod, nodeName, optional image. */
 export function jobFor(template: Record<string, any>, node: string, run: string, image?: string): k8s.V1Job {
   const job = structuredClone(template);
-  const safe = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
-  job.metadata.name = `kubelet-doctor-${safe}-${run}`;
+  job.metadata.name = jobName(node, run);
   job.metadata.labels = { ...job.metadata.labels, [RUN_LABEL]: run };
   job.spec.template.metadata.labels = { ...job.spec.template.metadata.labels, [RUN_LABEL]: run };
   job.spec.template.spec.nodeName = node;
