@@ -29,6 +29,8 @@ export interface ScanOptions extends JournalChoice {
   now?: Date;
   citeLimit?: number;
   kubeconfig?: string;
+  /** --context: a context of the kubeconfig. */
+  kubeContext?: string;
   nodeFile?: string;
   useApi?: boolean;
   hostnameOverride?: string;
@@ -99,6 +101,7 @@ export async function collectNodeState(
     live: !o.root,
     now,
     kubeconfig: o.kubeconfig,
+    kubeContext: o.kubeContext,
     nodeFile: o.nodeFile,
     useApi: o.useApi ?? !o.root,
     hostnameOverride: o.hostnameOverride,

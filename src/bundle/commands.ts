@@ -12,6 +12,7 @@ import { compareNodes, type Comparison } from '../fleet/compare.js';
 import type { ScanOptions } from '../scan.js';
 import { runScan } from '../scan.js';
 import type { Report } from '../types.js';
+import { renderView, type FleetView } from '../fleet/view.js';
 
 export function registerCollect(program: Command): void {
   program
@@ -99,21 +100,14 @@ export async function scanBundles(paths: string[], base: ScanOptions): Promise<{
   return { scans, comparisons };
 }
 
+/** Several bundles as the one view of nodes every output format renders (fleet/view.ts). */
+export function bundlesView(r: { scans: BundleScan[]; comparisons: Comparison[] }): FleetView {
+  return { nodes: r.scans.map((s) => ({ name: s.name, report: s.report })), comparisons: r.comparisons, couldNotRun: [] };
+}
+
+/** Several bundles as text (the view's text format). */
 export function renderBundlesText(r: { scans: BundleScan[]; comparisons: Comparison[] }): string {
-  const out: string[] = [`kubelet-doctor — ${r.scans.length} nodes`, ''];
-  const counts = (rep: Report) => ({ e: rep.findings.filter((f) => f.current && f.severity === 'error').length, w: rep.findings.filter((f) => f.current && f.severity === 'warning').length });
-  for (const s of [...r.scans].sort((a, b) => counts(b.report).e - counts(a.report).e || counts(b.report).w - counts(a.report).w)) {
-    const c = counts(s.report);
-    out.push(`${s.name}: ${c.e} error, ${c.w} warning — ${s.report.verdict}`);
-    for (const f of s.report.findings.slice(0, 5)) out.push(`    ${f.severity.toUpperCase()} ${f.title} [${f.ruleId}]`);
-  }
-  out.push('', r.comparisons.length ? 'Across nodes:' : 'Across nodes: nothing differs that should not.');
-  for (const c of r.comparisons) {
-    out.push(`  ${c.severity.toUpperCase()} ${c.title} [${c.id}]`, `    ${c.message}`);
-    for (const e of c.evidence) out.push(`    │ ${e}`);
-    if (c.fix) out.push(`    Fix: ${c.fix}`);
-  }
-  return `${out.join('\n')}\n`;
+  return renderView(bundlesView(r), 'text');
 }
 
 export { BundleError };

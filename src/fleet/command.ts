@@ -5,7 +5,7 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 // types only at load: the client library is imported when `fleet` runs, not at every start of the CLI (and the
@@ -15,8 +15,9 @@ import { yaml } from '../yaml.js';
 import type { Report, Severity } from '../types.js';
 import { compareNodes, type Comparison } from './compare.js';
 import type { NodeFacts } from './facts.js';
+import { renderView, viewExitCode, type FleetView } from './view.js';
+import { FORMATS, type RenderOptions } from '../render/index.js';
 
-const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export const RUN_LABEL = 'kubelet-doctor.io/fleet-run';
 
 export interface NodeOutcome {
@@ -35,8 +36,14 @@ export function useEmbeddedJobTemplate(text: string): void {
 
 /** The Job manifest: deploy/job.yaml (the one source of the spec), embedded in the single executable or read from the package. */
 export function loadJobTemplate(path?: string): Record<string, any> {
-  const text = path === undefined && embeddedJob !== undefined ? embeddedJob : readFileSync(path ?? fileURLToPath(new URL('../../deploy/job.yaml', import.meta.url)), 'utf8');
+  const text = path === undefined && embeddedJob !== undefined ? embeddedJob : readFileSync(path ?? packagedJobPath(), 'utf8');
   return yaml().parse(text) as Record<string, any>;
+}
+
+/** deploy/job.yaml of the package: two levels up from src/fleet/ (tests), three from dist/src/fleet/ (a build). */
+function packagedJobPath(): string {
+  const candidates = ['../../deploy/job.yaml', '../../../deploy/job.yaml'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1]!;
 }
 
 /** A Job's name holds at most 63 characters (it becomes the pods' job-name label value). */
@@ -99,12 +106,20 @@ export interface FleetResult {
   outcomes: NodeOutcome[];
   comparisons: Comparison[];
   deleted: string[];
+  /** The API server's /version gitVersion (the skew comparisons' reference), when it answered. */
+  apiServerVersion?: string;
 }
 
 export async function runFleet(o: FleetOptions): Promise<FleetResult> {
-  const { CoreV1Api, BatchV1Api } = await import('@kubernetes/client-node');
+  const { CoreV1Api, BatchV1Api, VersionApi } = await import('@kubernetes/client-node');
   const core = o.kc.makeApiClient(CoreV1Api);
   const batch = o.kc.makeApiClient(BatchV1Api);
+  let apiServerVersion: string | undefined;
+  try {
+    apiServerVersion = (await o.kc.makeApiClient(VersionApi).getCode()).gitVersion;
+  } catch (e) {
+    o.progress?.(`the API server's /version did not answer (${(e as Error).message}): kubelet versions are compared with each other only`);
+  }
   const run = randomBytes(4).toString('hex');
   const template = o.template ?? loadJobTemplate();
   const nodes = (await core.listNode(o.selector ? { labelSelector: o.selector } : {})).items.filter((n) => !o.notReadyOnly || notReady(n));
@@ -168,38 +183,28 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const withFacts = [...outcomes.values()]
     .filter((x) => (x.report as { facts?: NodeFacts } | undefined)?.facts)
     .map((x) => ({ name: x.node, facts: (x.report as unknown as { facts: NodeFacts }).facts }));
-  const comparisons = withFacts.length > 1 ? compareNodes(withFacts, { now: o.now ?? new Date() }) : [];
-  return { outcomes: [...outcomes.values()], comparisons, deleted };
+  // one node is compared with the API server; two or more with each other too
+  const comparisons = withFacts.length ? compareNodes(withFacts, { now: o.now ?? new Date(), apiServerVersion }) : [];
+  return { outcomes: [...outcomes.values()], comparisons, deleted, apiServerVersion };
 }
 
-const worst = (r?: Report): number => Math.min(3, ...(r?.findings ?? []).filter((f) => f.current).map((f) => ORDER[f.severity]));
+/** The fleet's outcome as the view every output format renders (fleet/view.ts). */
+export function fleetView(r: FleetResult): FleetView {
+  return {
+    apiServerVersion: r.apiServerVersion,
+    nodes: r.outcomes.filter((x) => x.state === 'done' && x.report).map((x) => ({ name: x.node, report: x.report! })),
+    comparisons: r.comparisons,
+    couldNotRun: r.outcomes.filter((x) => x.state !== 'done').map((x) => ({ node: x.node, reason: x.reason ?? x.state })),
+    jobsDeleted: r.deleted,
+  };
+}
 
-export function renderFleet(r: FleetResult, format: 'text' | 'json'): string {
-  const ran = r.outcomes.filter((x) => x.state === 'done').sort((a, b) => worst(a.report) - worst(b.report) || (b.report!.findings.length - a.report!.findings.length));
-  const couldNot = r.outcomes.filter((x) => x.state !== 'done');
-  if (format === 'json')
-    return `${JSON.stringify({ nodes: ran.map((x) => ({ node: x.node, verdict: x.report!.verdict, findings: x.report!.findings })), comparisons: r.comparisons, couldNotRun: couldNot.map((x) => ({ node: x.node, reason: x.reason })), jobsDeleted: r.deleted }, null, 2)}\n`;
-  const lines: string[] = ['Nodes (worst first):'];
-  for (const x of ran) {
-    const cur = x.report!.findings.filter((f) => f.current);
-    lines.push(`  ${x.node}: ${cur.length ? `${cur.length} finding(s)` : 'no findings'} — ${x.report!.verdict}`);
-    for (const f of cur) lines.push(`    [${f.severity}] ${f.ruleId}: ${f.title}`);
-  }
-  if (r.comparisons.length) {
-    lines.push('Across nodes:');
-    for (const c of r.comparisons) lines.push(`  [${c.severity}] ${c.id}: ${c.message}`);
-  }
-  if (couldNot.length) {
-    lines.push('Could not run:');
-    for (const x of couldNot) lines.push(`  ${x.node}: ${x.reason ?? x.state} — run \`kubelet-doctor collect --output ${x.node}.tar.gz\` on that node and \`kubelet-doctor scan --bundle\` it`);
-  }
-  return `${lines.join('\n')}\n`;
+export function renderFleet(r: FleetResult, format: string, o?: RenderOptions): string {
+  return renderView(fleetView(r), format, o);
 }
 
 export function fleetExitCode(r: FleetResult, failOn: Severity | 'never'): number {
-  if (failOn === 'never') return 0;
-  const hit = (s: Severity) => ORDER[s] <= ORDER[failOn];
-  return r.outcomes.some((x) => x.report?.findings.some((f) => f.current && hit(f.severity))) || r.comparisons.some((c) => hit(c.severity)) ? 1 : 0;
+  return viewExitCode(fleetView(r), failOn);
 }
 
 export function registerFleet(program: Command): void {
@@ -208,18 +213,24 @@ export function registerFleet(program: Command): void {
     .description('run the scan as a Job on each selected node and show one fleet view; deletes its Jobs at the end')
     .option('--selector <labels>', 'only nodes with these labels')
     .option('--not-ready', 'only nodes whose Ready condition is not True')
-    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG or ~/.kube/config)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, colon-separated and merged as kubectl does; else ~/.kube/config; else in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('--namespace <ns>', 'namespace for the Jobs', 'kube-system')
     .option('--image <image>', 'the kubelet-doctor image to run')
     .option('--timeout <seconds>', 'how long to wait for the Jobs', '300')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--print-job <node>', 'print the Job that would run on NODE (YAML) and exit: nothing is created')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
+    .addOption(new Option('-o, --output <format>', "output format, as kubectl's -o; same as --format").choices(FORMATS))
+    .option('--output-file <file>', 'also write the chosen format to FILE (the terminal keeps the text view)')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
     .action(async (opts) => {
-      const kc = new (await import('@kubernetes/client-node')).KubeConfig();
-      if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
-      if (opts.context) kc.setCurrentContext(opts.context);
+      if (opts.print_job !== undefined || opts.printJob !== undefined) {
+        process.stdout.write(yaml().stringify(jobFor(loadJobTemplate(), opts.printJob, 'xxxxxxxx', opts.image)));
+        return;
+      }
+      const format: string = opts.output ?? opts.format ?? 'text';
+      const { loadKubeConfig } = await import('../kube-config.js');
+      const kc = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
       const ac = new AbortController();
       const onInt = () => ac.abort();
       process.once('SIGINT', onInt);
@@ -228,7 +239,8 @@ export function registerFleet(program: Command): void {
           kc, namespace: opts.namespace, selector: opts.selector, notReadyOnly: !!opts.notReady, image: opts.image,
           timeoutMs: Number(opts.timeout) * 1000, signal: ac.signal, progress: (l) => process.stderr.write(`fleet: ${l}\n`),
         });
-        process.stdout.write(renderFleet(r, opts.format));
+        if (opts.outputFile) writeFileSync(opts.outputFile, renderFleet(r, format, { color: false, cwd: process.cwd() }));
+        process.stdout.write(renderFleet(r, opts.outputFile ? 'text' : format, { color: false, cwd: process.cwd() }));
         process.exitCode = fleetExitCode(r, opts.failOn);
       } finally {
         process.off('SIGINT', onInt);
