@@ -149,7 +149,7 @@ describe('follow mode', () => {
     // a whole-document format is written when the input ends; the new findings go to stderr meanwhile
     const dir = scratchDir();
     const md = join(dir, 'report.sarif');
-    const s = cli(['scan', '--follow', '--journal', '-', '--root', root, '--format', 'sarif', '--output', md], input);
+    const s = cli(['scan', '--follow', '--journal', '-', '--root', root, '--format', 'sarif', '--output-file', md], input);
     expect(s.stdout).toContain('[swap-enabled]');
     expect(readFileSync(md, 'utf8')).toContain('"version": "2.1.0"');
     const s2 = cli(['scan', '--follow', '--journal', '-', '--root', root, '--format', 'junit'], input);

@@ -87,6 +87,21 @@ export function podProblem(pod: k8s.V1Pod | undefined): string | undefined {
   return undefined;
 }
 
+/** A pod's log as a report, when it is one (the shape the renderers rely on); anything else is undefined. */
+export function asReport(log: string): Report | undefined {
+  let r: any;
+  try {
+    r = JSON.parse(log);
+  } catch {
+    return undefined;
+  }
+  const str = (v: unknown) => typeof v === 'string';
+  const finding = (f: any) =>
+    f && str(f.ruleId) && ['error', 'warning', 'info'].includes(f.severity) && str(f.title) && Array.isArray(f.evidence) && f.remediation && str(f.remediation.summary) && Array.isArray(f.remediation.steps);
+  const ok = r && typeof r === 'object' && r.version === 1 && str(r.verdict) && Array.isArray(r.findings) && r.findings.every(finding) && Array.isArray(r.sources) && Array.isArray(r.skipped) && Array.isArray(r.rulesRun) && Array.isArray(r.runs);
+  return ok ? (r as Report) : undefined;
+}
+
 export interface FleetOptions {
   kc: k8s.KubeConfig;
   namespace: string;
@@ -152,12 +167,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
         if (problem) Object.assign(out, { state: 'failed', reason: problem });
         else if (phase === 'Succeeded' || phase === 'Failed') {
           const log = await core.readNamespacedPodLog({ namespace: o.namespace, name: pod!.metadata!.name! });
-          try {
-            out.report = JSON.parse(String(log)) as Report;
-            out.state = 'done';
-          } catch {
-            Object.assign(out, { state: 'failed', reason: `pod ${phase}, its log is not a JSON report` });
-          }
+          const rep = asReport(String(log));
+          if (rep) Object.assign(out, { state: 'done', report: rep });
+          else Object.assign(out, { state: 'failed', reason: `pod ${phase}, its log is not a kubelet-doctor JSON report` });
         } else if (phase === 'Running') out.state = 'running';
       }
       o.progress?.([...outcomes.values()].map((x) => `${x.node}: ${x.state}`).join(', '));
