@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { collectBundle } from './collect.js';
 import { BundleError, safeParts, unpackBundle } from './unpack.js';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseManifest, MANIFEST_PATH, type BundleManifest } from './manifest.js';
 import { gatherFacts } from '../fleet/facts.js';
 import { compareNodes, type Comparison } from '../fleet/compare.js';
@@ -96,6 +96,12 @@ function isFile(p: string): boolean {
 export async function scanBundles(paths: string[], base: ScanOptions): Promise<{ scans: BundleScan[]; comparisons: Comparison[] }> {
   const scans: BundleScan[] = [];
   for (const p of paths) scans.push(await scanBundle(p, base, paths.length > 1));
+  // cloned machines report one name: each bundle keeps its own, told apart by where it came from
+  const seen = new Map<string, number>();
+  for (const s of scans) seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
+  scans.forEach((s, i) => {
+    if (seen.get(s.name)! > 1) s.name = `${s.name} (${basename(paths[i]!.replace(/\/+$/, ''))})`;
+  });
   const comparisons = compareNodes(scans.filter((s) => s.facts).map((s) => ({ name: s.name, facts: s.facts! })), { now: base.now ?? new Date() });
   return { scans, comparisons };
 }

@@ -112,7 +112,9 @@ function junit(v: FleetView, o: RenderOptions): string {
     const xml = RENDERERS.junit!(n.report, o);
     const top = /<testsuites[^>]*>/.exec(xml)![0];
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += Number(new RegExp(` ${k}="(\\d+)"`).exec(top)?.[1] ?? 0);
-    suites.push(xml.slice(xml.indexOf(top) + top.length, xml.lastIndexOf('</testsuites>')).replace(/^\n|\n$/g, ''));
+    const suite = xml.slice(xml.indexOf(top) + top.length, xml.lastIndexOf('</testsuites>')).replace(/^\n|\n$/g, '');
+    // the suite is named as the view names the node (cloned machines share a host name)
+    suites.push(suite.replace(/<testsuite name="[^"]*"/, `<testsuite name="kubelet-doctor ${xmlEscape(n.name)}"`));
   }
   const cases = [
     ...v.comparisons.map(
