@@ -6,6 +6,7 @@
 // throws) and falls back to http://localhost:8080: hence this.
 
 import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
@@ -56,8 +57,17 @@ export async function loadKubeConfig(sel: KubeSelection): Promise<k8s.KubeConfig
       for (const c of one.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
     }
     kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(join(sel.serviceAccountRoot ?? '', SA_DIR, 'token'))) {
-    kc.loadFromCluster(sel.serviceAccountRoot);
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(join(sel.serviceAccountRoot ?? '/', SA_DIR, 'token'))) {
+    // as client-node's loadFromCluster, from the given environment (it reads process.env)
+    const sa = join(sel.serviceAccountRoot ?? '/', SA_DIR);
+    const host = env.KUBERNETES_SERVICE_HOST;
+    const server = `https://${isIPv6(host) ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`;
+    kc.loadFromOptions({
+      clusters: [{ name: 'inCluster', server, caFile: join(sa, 'ca.crt'), skipTLSVerify: false }],
+      users: [{ name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: join(sa, 'token') } } }],
+      contexts: [{ name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser', namespace: 'kube-system' }],
+      currentContext: 'inClusterContext',
+    });
   } else {
     throw new Error(
       from === 'KUBECONFIG'
