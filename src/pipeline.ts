@@ -30,12 +30,16 @@ export interface ScanOptions extends JournalChoice {
   now?: Date;
   citeLimit?: number;
   kubeconfig?: string;
+  /** --context: a context of the kubeconfig. */
+  kubeContext?: string;
   nodeFile?: string;
   useApi?: boolean;
   hostnameOverride?: string;
   kubeletVersion?: string;
   /** Read node state (cgroups, config, certificates…): true, false, or undefined = decide (see nodeStateDecision). */
   nodeState?: boolean;
+  /** Add the node's facts (identity, versions, settings) to the report when node state is read (default true). */
+  facts?: boolean;
   onProgress?: (source: string, lines: number) => void;
   /** Node evidence collectors starting and ending (CollectOptions.onCollector). */
   onCollector?: CollectOptions['onCollector'];
@@ -98,6 +102,7 @@ export async function collectNodeState(
     live: !o.root,
     now,
     kubeconfig: o.kubeconfig,
+    kubeContext: o.kubeContext,
     nodeFile: o.nodeFile,
     useApi: o.useApi ?? !o.root,
     hostnameOverride: o.hostnameOverride,

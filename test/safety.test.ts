@@ -171,6 +171,7 @@ describe('loading user rules', () => {
     const t0 = performance.now();
     m.match(rec, () => n++);
     expect(n).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // scanning all 10 MB with the pattern would still be quick; the window is what the count shows. A hang detector only.
+    expect(performance.now() - t0).toBeLessThan(30_000);
   });
 });

@@ -164,7 +164,7 @@ async function fromApi(ctx: CollectContext, want: string | undefined, kube?: Kub
   if (!want) return { ok: false, reason: 'node: the node name is unknown (pass --hostname-override NAME)' };
   let client;
   try {
-    client = await makeApiClient({ kubeconfigFile: ctx.opts.kubeconfig, material });
+    client = await makeApiClient({ kubeconfigFile: ctx.opts.kubeconfig, context: ctx.opts.kubeContext, material });
   } catch (e) {
     return { ok: false, reason: `node: cannot use the kubeconfig: ${(e as Error).message}` };
   }
