@@ -38,6 +38,31 @@ describe('lab recordings', () => {
     expect(scanForSecrets(d).length).toBe(2);
   });
 
+  it('node-not-found stays quiet where the kubelet registered after its lookups, and fires where it never registered', async () => {
+    // every real start looks the Node object up before registering (v1.37.2 ten times and more)
+    const seen: Record<string, string[]> = { registered: [], quiet: [], never: [], fired: [] };
+    for (const { scenario, version, dir } of recordings) {
+      const spec = parse(readFileSync(join(dir, 'fixture.yaml'), 'utf8'));
+      const text = readFileSync(join(dir, spec.journals[0]), 'utf8');
+      const lookups = text.split('\n').filter((l) => /nodes? \\?"lab-node\\?" not found/.test(l)).length;
+      if (lookups < 10) continue;
+      const report = await runScan({ rules: await builtinRules(), journals: [join(dir, spec.journals[0])], noJournalctl: true, now: new Date(spec.now), useApi: false, inputs: undefined });
+      const fired = report.findings.some((f) => f.ruleId === 'node-not-found');
+      const key = `${scenario} ${version}`;
+      if (text.includes('"Successfully registered node"')) {
+        seen.registered!.push(key);
+        if (!fired) seen.quiet!.push(key);
+      } else {
+        seen.never!.push(key);
+        if (fired) seen.fired!.push(key);
+      }
+    }
+    expect(seen.registered!.length).toBeGreaterThan(0);
+    expect(seen.never!.length).toBeGreaterThan(0);
+    expect(seen.quiet).toEqual(seen.registered);
+    expect(seen.fired).toEqual(seen.never);
+  });
+
   for (const { scenario, version, dir } of recordings) {
     it(`${scenario} ${version}: provenance, and the cause first`, async () => {
       const spec = parse(readFileSync(join(dir, 'fixture.yaml'), 'utf8'));
