@@ -25,6 +25,11 @@ describe('lab recordings', () => {
     expect({ scenarios: scenarios.size >= 15, minors: minors.size >= 3 }).toEqual({ scenarios: true, minors: true });
   });
 
+  it('CI never builds or runs the lab (it is on demand; CI checks the recordings)', () => {
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8') + readFileSync(join(ROOT, 'scripts', 'test.mjs'), 'utf8');
+    expect(ci).not.toMatch(/scripts\/lab\/|npm run lab|lab:e2e/);
+  });
+
   it('hold no private key and no bootstrap token', () => {
     expect(scanForSecrets(LAB)).toEqual([]);
   });
