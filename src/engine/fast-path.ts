@@ -194,7 +194,7 @@ export class FastPath {
         this.flush(st);
         const len = nl - s;
         const line = buf.toString('utf8', s, len > HEAD_CAP ? s + HEAD_CAP : nl);
-        const rec = this.x.examine(st, line, st.lineNo, len);
+        const rec = this.x.examine(st, line, st.lineNo, len, true, !dirty && len <= HEAD_CAP);
         this.afterExamined(st, rec, line);
       }
       s = nl + 1;

@@ -107,7 +107,7 @@ export interface LineExaminer extends ScanState {
    * Examine one physical line fully (the reference path): parse it, let the run tracker see it, match it
    * (unless `match` is false). `bytes` is the line's length in the input (it may have been cut before decoding).
    */
-  examine(st: SourceState, line: string, lineNo: number, bytes: number, match?: boolean): LogRecord | undefined;
+  examine(st: SourceState, line: string, lineNo: number, bytes: number, match?: boolean, clean?: boolean): LogRecord | undefined;
   /** The input of a source ended (a block still open ends with it). */
   endSource(st: SourceState): void;
 }
