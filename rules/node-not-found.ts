@@ -2,12 +2,17 @@
 // kubelet prints this a few times (lister, eviction manager, mirror pods, CSINode, node lease) before its
 // registration lands; the lab's real kubelets v1.24-v1.37 all do, then print "Successfully registered node".
 // So lookups that all came before that line, in the run that registered, are the kubelet waiting for it:
-// no finding. Lookups after it (the Node object deleted under a running kubelet) still are one.
+// no finding. Its informer's cache catches up a moment later: a lookup in that moment is part of the wait
+// (v1.37.2 printed `"Error updating node status, will retry" err="error getting node …: node … not found"`
+// 50 µs after registering). Lookups that go on after it (the Node object deleted under a running kubelet)
+// are a finding.
 
 import { defineRule } from '../src/rules/kit.js';
 
 /** Right after start a healthy kubelet prints this a few times before its registration lands. */
 const MIN_COUNT = 10;
+/** How long after "Successfully registered node" the kubelet's own cache may still miss the Node. */
+const CATCH_UP_MS = 30_000;
 
 export default defineRule({
   id: 'node-not-found',
@@ -47,9 +52,14 @@ export default defineRule({
     const facts = evidence.journal?.facts;
     const at = facts?.registered ? facts.registeredAt : undefined;
     const last = hits.latest;
-    // the latest run registered after the last lookup that failed (lines of one file are in order;
-    // across files the order is unknown and the finding stays)
-    if (at && last && last.source === at.source && last.line < at.line) return undefined;
+    // the latest run registered after the last lookup that failed, or just before it (by the records'
+    // times; without times, lines of one file are in order, and across files the finding stays)
+    if (at && last) {
+      const lastTime = last.rec?.time;
+      if (at.time !== undefined && lastTime !== undefined) {
+        if (lastTime <= at.time + CATCH_UP_MS) return undefined;
+      } else if (last.source === at.source && last.line < at.line) return undefined;
+    }
     return { evidence: [] };
   },
 });

@@ -297,7 +297,7 @@ export class RunTracker {
     if (f.node !== undefined) this.facts.nodeName = f.node;
     if (f.registered) {
       this.facts.nodeName = f.registeredNode;
-      this.setRegistered(true, { source: rec.source, line: rec.line });
+      this.setRegistered(true, { source: rec.source, line: rec.line, time: rec.time });
     }
     if (f.podCIDR !== undefined) this.facts.podCIDRSeen = f.podCIDR;
   }
