@@ -11,6 +11,7 @@
 // - the built-in rules bundle (dist/rules/index.js) and the worker thread script are files on disk in a
 //   package install: the rules are bundled in and handed over (useEmbeddedRules); the worker is bundled on
 //   its own to CommonJS and carried as a string, started with `eval` (useEmbeddedWorker).
+// - fleet's Job manifest (deploy/job.yaml) is carried as text (useEmbeddedJobTemplate).
 // Usage: node scripts/build-sea.mjs [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,8 @@ const bundle = await build({
   plugins: [seaPlugin],
   external: ['react-devtools-core'],
   define: { ...common.define, __KUBELET_DOCTOR_WORKER_SOURCE__: JSON.stringify(workerSource) },
+  // deploy/job.yaml travels inside as text: `fleet` has no deploy/ beside the executable
+  loader: { '.yaml': 'text' },
 });
 const main = join(work, 'kubelet-doctor.cjs');
 writeFileSync(main, bundle.outputFiles[0].contents);

@@ -2,7 +2,12 @@
 // 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
 
 import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { checkIgnore, CONFIG_NAME, nearest, parseKubeletVersion, UsageError } from './cli-config.js';
+import { scanSettings } from './cli-settings.js';
+import { addHelp, completionScript } from './cli-help.js';
 import { Chalk } from 'chalk';
 import { registerCollect } from './bundle/commands.js';
 import { registerFleet } from './fleet/command.js';
@@ -11,7 +16,7 @@ import { checkJournalPath, checkRootPath } from './input-check.js';
 import { redact } from './redact.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
-import type { Rule } from './rules/model.js';
+import { showTemplate, type Rule } from './rules/model.js';
 import { runScan, type ScanOptions } from './scan.js';
 import type { Report, Severity } from './types.js';
 import { TOOL_VERSION } from './version.js';
@@ -56,6 +61,16 @@ async function rulesOrExit(dirs: string[] | undefined, codeDirs?: string[], root
   return rules;
 }
 
+/** Whether this runs as the single executable (node:sea, Node >= 20.12), not from a package install. */
+function isSea(): boolean {
+  try {
+    const sea = process.getBuiltinModule?.('node:sea') as { isSea?: () => boolean } | undefined;
+    return !!sea?.isSea?.();
+  } catch {
+    return false;
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -68,48 +83,60 @@ export function buildProgram(): Command {
   program
     .command('scan', { isDefault: true })
     .description('read the kubelet journal (stdin, files, or journalctl) and node evidence; report what is wrong and how to fix it')
+    .argument('[files...]', 'journal or log files to read, as --journal (- for stdin)')
     .option('-j, --journal <file>', 'journal or log file to read (repeatable; - for stdin)', collect)
     .option('--root <dir>', 'scan a captured node tree instead of this node (etc/, proc/, sys/, var/lib/ under DIR)')
     .option('--bundle <file>', 'scan a bundle from `kubelet-doctor collect` (.tar.gz or unpacked folder); several compare the nodes', collect)
     .option('--since <time>', 'passed to journalctl --since when the doctor runs journalctl itself')
     .option('--boot [id]', 'passed to journalctl --boot')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
-    .option('-o, --output <file>', 'also write the chosen format to FILE (the terminal keeps the human view)')
+    .option('-o, --output <format>', `output format, as kubectl's -o (${FORMATS.join(', ')}); same as --format`)
+    .option('--output-file <file>', 'also write the chosen format to FILE (the terminal keeps the human view)')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a current finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
+    .option('--config <file>', `config file (default: ${CONFIG_NAME} found upward from the working directory)`)
     .option('--rules <dir>', 'extra YAML rule directory (repeatable; code files there are not loaded)', collect)
     .option('--code-rules <dir>', 'extra code rule directory (.js/.mjs, repeatable): its code runs with your privileges', collect)
     .option('--ignore <ids>', 'rule ids to silence, comma separated (repeatable)', csv)
-    .option('--kubeconfig <file>', 'kubeconfig to reach the API server (default: the kubelet\'s own)')
+    .option('--kubeconfig <file>', 'kubeconfig to reach the API server (default: KUBECONFIG, else the kubelet\'s own)')
+    .option('--context <name>', 'the kubeconfig context to use')
     .option('--node <file>', 'a saved Node object (kubectl get node NAME -o yaml|json)')
     .option('--api', 'contact the API server even with --root')
     .option('--no-api', 'never contact the API server')
     .option('--hostname-override <name>', 'the node name the kubelet uses, when not discoverable')
-    .option('--kubelet-version <v>', 'kubelet version, when neither the journal nor the node says it')
+    .option('--kubelet-version <v>', 'kubelet version, when neither the journal nor the node says it', parseKubeletVersion)
     .option('--now <time>', 'evaluate certificate expiry etc. at this time (fixtures)', parseNow)
     .option('--stats', 'print where time went (read, match, collectors) and lines/s on stderr')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('--follow', 'keep reading as the journal grows (a pipe from journalctl -f, a --journal file, or journalctl -f run here); show findings as they appear')
-    .action(async (opts) => {
-      for (const j of (opts.journal ?? []) as string[]) checkJournalPath(j);
+    .action(async (files: string[], opts, cmd: Command) => {
+      const s = scanSettings(cmd, opts, files);
+      for (const j of s.journals ?? []) checkJournalPath(j);
       if (opts.root !== undefined) checkRootPath(opts.root);
-      const rules = await rulesOrExit(opts.rules, opts.codeRules, opts.root);
+      const rules = await rulesOrExit(s.rules, opts.codeRules, opts.root);
+      const known = rules.map((r) => r.id);
+      checkIgnore(opts.ignore ?? [], known, '--ignore');
+      checkIgnore(s.fileIgnore, known, s.configPath ?? 'config file');
+      opts.output = s.outputFile;
       const scanOpts: ScanOptions = {
         rules,
-        journals: opts.journal,
+        journals: s.journals,
         root: opts.root,
         since: opts.since,
         boot: opts.boot,
-        ignore: opts.ignore,
+        ignore: s.ignore,
         now: opts.now,
-        kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG,
+        kubeconfig: opts.kubeconfig ?? process.env.KUBECONFIG ?? (opts.context ? join(homedir(), '.kube', 'config') : undefined),
+        kubeContext: opts.context,
         nodeFile: opts.node,
         useApi: opts.api === undefined ? undefined : !!opts.api,
         hostnameOverride: opts.hostnameOverride,
         kubeletVersion: opts.kubeletVersion,
       };
+      opts.failOn = s.failOn;
+      opts.format = s.formatGiven ? s.format : undefined;
       const color = useColor(opts.color);
-      const format: string = opts.format ?? 'text';
-      const fileOpts = { color: false, stats: opts.stats, rules };
+      const format: string = s.format;
+      const fileOpts = { color: false, stats: opts.stats, rules, root: opts.root, cwd: process.cwd() };
       const writeOutput = (r: Report) => {
         if (opts.output) writeFileSync(opts.output, RENDERERS[format]!(r, fileOpts));
       };
@@ -117,19 +144,20 @@ export function buildProgram(): Command {
       const tui = interactiveTerminal() && (!opts.format || !!opts.output);
       let report: Report;
       if (opts.bundle?.length) {
-        const { scanBundles, renderBundlesText } = await import('./bundle/commands.js');
+        const [{ scanBundles, bundlesView }, { renderView, viewExitCode }] = await Promise.all([import('./bundle/commands.js'), import('./fleet/view.js')]);
         const r = await scanBundles(opts.bundle, scanOpts);
         for (const s of r.scans) for (const x of s.refused) process.stderr.write(`kubelet-doctor: ${s.name}: bundle entry refused: ${x}\n`);
         if (r.scans.length === 1) report = r.scans[0]!.report;
         else {
-          process.stdout.write(format === 'json' ? `${JSON.stringify({ nodes: r.scans.map((s) => ({ name: s.name, report: s.report })), comparisons: r.comparisons }, null, 2)}\n` : renderBundlesText(r));
-          const worst = r.scans.map((s) => exitCodeFor(s.report, opts.failOn));
-          const cmpFails = opts.failOn !== 'never' && r.comparisons.some((c) => FAIL_ORDER[c.severity] <= FAIL_ORDER[opts.failOn as Severity]);
-          process.exitCode = worst.includes(EXIT.findings) || cmpFails ? EXIT.findings : EXIT.ok;
+          // several nodes: one view in the chosen format (fleet/view.ts), the file in it too with --output-file
+          const view = bundlesView(r);
+          if (opts.output) writeFileSync(opts.output, renderView(view, format, fileOpts));
+          process.stdout.write(renderView(view, opts.output ? 'text' : format, { ...fileOpts, color }));
+          process.exitCode = viewExitCode(view, opts.failOn);
           return;
         }
         writeOutput(report);
-        process.stdout.write(format === 'text' || opts.output ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, { color: false, stats: opts.stats, rules }));
+        process.stdout.write(format === 'text' || opts.output ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, fileOpts));
       } else if (opts.follow && tui) {
         const [{ followInput }, { runTuiFollow }] = await Promise.all([import('./follow.js'), import('./tui/run.js')]);
         report = await runTuiFollow({ scan: scanOpts, input: followInput(scanOpts), color });
@@ -156,7 +184,7 @@ export function buildProgram(): Command {
         report = await runScan(scanOpts);
         writeOutput(report);
         const human = !!opts.output || format === 'text';
-        process.stdout.write(human ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, { color: false, stats: opts.stats, rules }));
+        process.stdout.write(human ? RENDERERS.text!(report, { color }) : RENDERERS[format]!(report, fileOpts));
       }
       if (opts.stats && report.stats) {
         const s = report.stats;
@@ -172,6 +200,24 @@ export function buildProgram(): Command {
 
   registerCollect(program);
   registerFleet(program);
+
+  program
+    .command('version')
+    .description('print the version of kubelet-doctor (and, with -o json, of its runtime)')
+    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action((opts) => {
+      const v = { kubeletDoctor: TOOL_VERSION, node: process.version, platform: `${process.platform}/${process.arch}`, singleExecutable: isSea() };
+      process.stdout.write(opts.output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : `kubelet-doctor ${TOOL_VERSION} (Node.js ${process.version}, ${v.platform}${v.singleExecutable ? ', single executable' : ''})\n`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: completion bash|zsh|fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      if (!['bash', 'zsh', 'fish'].includes(shell)) throw new UsageError(`no completion for shell "${shell}" (bash, zsh or fish)`);
+      process.stdout.write(completionScript(program, shell));
+    });
 
   program
     .command('check')
@@ -215,8 +261,7 @@ export function buildProgram(): Command {
         process.stdout.write(`${JSON.stringify(rules.map(({ check: _c, file: _f, ...meta }) => meta), null, 2)}\n`);
         return;
       }
-      const w = Math.max(...rules.map((r) => r.id.length));
-      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(12)}  ${r.title}\n`);
+      process.stdout.write(rulesTable(rules));
     });
 
   program
@@ -229,7 +274,8 @@ export function buildProgram(): Command {
       const rules = await rulesOrExit(opts.rules, opts.codeRules);
       const r = rules.find((x) => x.id === id);
       if (!r) {
-        process.stderr.write(`kubelet-doctor: no rule "${id}" (see kubelet-doctor rules)\n`);
+        const near = nearest(id, rules.map((x) => x.id));
+        process.stderr.write(`kubelet-doctor: no rule "${id}"${near ? ` (did you mean ${near}?)` : ''} (see kubelet-doctor rules)\n`);
         process.exitCode = EXIT.error;
         return;
       }
@@ -239,8 +285,8 @@ export function buildProgram(): Command {
         '',
         `Why: ${r.why.trim()}`,
         '',
-        `Fix: ${r.remediation.summary}`,
-        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${s.text}`, ...(s.command ? s.command.split('\n').map((c) => `       ${c}`) : [])]),
+        `Fix: ${showTemplate(r.remediation.summary)}`,
+        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${showTemplate(s.text)}`, ...(s.command ? showTemplate(s.command).split('\n').map((c) => `       ${c}`) : [])]),
       ];
       if (r.match?.journal?.length) {
         lines.push('', 'Journal signatures:');
@@ -250,7 +296,15 @@ export function buildProgram(): Command {
       lines.push('', 'References:', ...r.references.map((u) => `  ${u}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+  addHelp(program);
   return program;
+}
+
+/** `rules` as aligned columns: every column as wide as its widest cell (ids, categories grow with the rules). */
+export function rulesTable(rules: Pick<Rule, 'id' | 'severity' | 'category' | 'title'>[]): string {
+  const rows = rules.map((r) => [r.id, r.severity, r.category, r.title]);
+  const widths = [0, 1, 2].map((c) => Math.max(0, ...rows.map((row) => row[c]!.length)));
+  return rows.map((row) => `${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}\n`).join('');
 }
 
 /**
@@ -279,6 +333,10 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as { code?: string; exitCode?: number; message?: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     if (err.code?.startsWith('commander.')) return EXIT.error;
+    if (e instanceof UsageError) {
+      process.stderr.write(`kubelet-doctor: ${redact(err.message ?? '')}\n`);
+      return EXIT.error;
+    }
     process.stderr.write(`kubelet-doctor: ${redact(err.message ?? String(e))}\n`);
     return EXIT.error;
   }

@@ -4,7 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Availability, EvidenceKind, JournalEvidence } from './evidence.js';
 import { journalInputs } from './journal/inputs.js';
-import { ScanPipeline, type ScanOptions } from './pipeline.js';
+import { gatherFacts } from './fleet/facts.js';
+import { nodeStateDecision, ScanPipeline, type ScanOptions } from './pipeline.js';
+import { redactDeep } from './redact.js';
 import type { Report, SourceInfo } from './types.js';
 
 // the old import paths of what moved to the pipeline (pipeline.ts) and the journal's inputs (journal/inputs.ts)
@@ -44,6 +46,11 @@ export async function runScan(o: ScanOptions): Promise<Report> {
   // 3. diagnosis
   const td = performance.now();
   const report = pipeline.report(evidence, sources, now);
+  // what a comparison of nodes needs (fleet, several bundles), from the node state this scan read
+  if (o.facts !== false && nodeStateDecision(o, jv?.facts.hostnames ?? []).collect) {
+    const facts = await gatherFacts({ root: o.root ?? '/', live: !o.root, now, nodeFile: o.nodeFile, kubeletVersion: report.node?.kubeletVersion, evidence: node.evidence });
+    report.facts = redactDeep(facts);
+  }
   const threads = scanner.parallel.some((p) => p.merged) ? 2 : 1;
   report.stats = {
     threads,

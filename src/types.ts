@@ -163,7 +163,10 @@ export interface Finding {
 
 export interface Skipped {
   ruleId: string;
+  /** Why, in one line (several missing kinds of evidence joined with "; "). */
   reason: string;
+  /** Each missing kind's reason on its own, when there were several (human outputs list each once). */
+  reasons?: string[];
 }
 
 export interface SourceInfo {
@@ -193,7 +196,35 @@ export interface Report {
   skipped: Skipped[];
   /** Rule ids that ran (passed or fired) — for JUnit/SARIF. */
   rulesRun: string[];
+  /** What this node is (identity, versions, settings): what a comparison of nodes needs. Set when node state was read. */
+  facts?: ReportFacts;
   stats?: ScanStats;
+}
+
+/**
+ * The node's facts for comparing nodes (fleet/facts.ts gathers them, fleet/compare.ts compares them). Values
+ * only, never secrets: certificates by subject and expiry, KubeletConfiguration fields that hold no key.
+ */
+export interface ReportFacts {
+  identity: {
+    hostname?: string;
+    productUuid?: string;
+    /** Physical interfaces only. */
+    macs: { iface: string; mac: string }[];
+    /** Where each fact was read. */
+    sources: string[];
+  };
+  /** The node pool (a cloud node-pool label), else its role (control-plane or worker). */
+  pool: string;
+  kubeletVersion?: string;
+  /** KubeletConfiguration fields set in the config file(s): field → value (JSON), with where. */
+  config: Record<string, { value: string; source: string }>;
+  certs: { what: string; subject: string; notAfter: string; source: string }[];
+  cgroup: { version?: 'v1' | 'v2' | 'hybrid'; driver?: string; driverSource?: string };
+  runtime: { name?: string; endpoint?: string; version?: string; versionSource?: string };
+  os: { prettyName?: string; kernel?: string; sources: string[] };
+  /** Facts that could not be had, and why. */
+  missing: string[];
 }
 
 export interface ScanStats {

@@ -80,7 +80,7 @@ describe('cli', () => {
   });
 
   it('usage errors exit 2', () => {
-    expect(cli(['scan', '--format', 'yaml']).code).toBe(2);
+    expect(cli(['scan', '--format', 'xml']).code).toBe(2);
     expect(cli(['scan', '--fail-on', 'sometimes']).code).toBe(2);
     expect(cli(['frobnicate', '--nope']).code).toBe(2);
   });

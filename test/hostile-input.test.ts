@@ -113,7 +113,8 @@ describe('parsers never throw and finish quickly', () => {
           parseKlog(l);
           parseStructuredText(l);
           p.parseLine(l, i + 1);
-          expect(performance.now() - t0).toBeLessThan(200);
+          // a hang detector (quadratic or worse on a 300-character line would show as seconds), not a speed measurement
+          expect(performance.now() - t0).toBeLessThan(5000);
         });
       }),
       { numRuns: 500 },
@@ -145,7 +146,7 @@ describe('parsers never throw and finish quickly', () => {
         try {
           doc = parseYamlSafe(text, 'r.yaml');
         } catch (e) {
-          expect((e as Error).message).toMatch(/^r\.yaml: /);
+          expect((e as Error).message).toMatch(/^r\.yaml(?::\d+)?: /);
           return;
         }
         try {

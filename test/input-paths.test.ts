@@ -96,7 +96,7 @@ describe('output that cannot be written', () => {
   const journal = join(ROOT, 'fixtures/journal/seed-000-cgroup-missing/kubelet.short-precise.log');
   const bin = join(ROOT, 'bin/kubelet-doctor.js');
   it('/dev/full: exit 2, one line, no stack trace', () => {
-    for (const redirect of ['--format json > /dev/full', '--output /dev/full > /dev/null']) {
+    for (const redirect of ['--format json > /dev/full', '--output-file /dev/full > /dev/null']) {
       let code = 0;
       let stderr = '';
       try {

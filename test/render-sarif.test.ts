@@ -50,7 +50,9 @@ describe('sarif', () => {
     const rel = swap.relatedLocations.map((l: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine?: number; endLine?: number } } }) => l.physicalLocation);
     expect(rel[0].region).toMatchObject({ startLine: 40, endLine: 42 });
     expect(rel[1]).toMatchObject({ artifactLocation: { uri: 'var/lib/kubelet/config.yaml' }, region: { startLine: 12 } });
-    expect(rel[2]).toEqual({ artifactLocation: { uri: 'proc/swaps' } });
+    // node paths resolve against the capture root (NODEROOT), absolute ones stand alone
+    expect(rel[2]).toEqual({ artifactLocation: { uri: 'proc/swaps', uriBaseId: 'NODEROOT' } });
+    expect(loc.artifactLocation.uriBaseId).toBeUndefined();
     expect(swap.relatedLocations[1].message.text).toBe('failSwapOn = true: failSwapOn: true');
     // certificate subject cited on the cert file; API object as a logical location
     const cert = res[2];
@@ -96,7 +98,7 @@ describe('sarif', () => {
     expect(doc.runs[0].tool.driver.rules.length).toBe(report.rulesRun.length + report.skipped.length);
   });
 
-  it('the CLI writes SARIF, applies --fail-on, and --output keeps the text view on stdout', () => {
+  it('the CLI writes SARIF, applies --fail-on, and --output-file keeps the text view on stdout', () => {
     const dir = scratchDir();
     const journal = join(dir, 'kubelet.log');
     writeFileSync(journal, SWAP_JOURNAL);
@@ -105,9 +107,46 @@ describe('sarif', () => {
     valid(JSON.parse(r.stdout));
     expect(cli(['scan', '--journal', journal, '--format', 'sarif', '--fail-on', 'never']).code).toBe(0);
     const out = join(dir, 'out.sarif');
-    const r2 = cli(['scan', '--journal', journal, '--format', 'sarif', '--output', out]);
+    const r2 = cli(['scan', '--journal', journal, '--format', 'sarif', '--output-file', out]);
     expect(r2.code).toBe(1);
     expect(r2.stdout).toMatch(/Verdict:/);
     valid(JSON.parse(readFileSync(out, 'utf8')));
+  });
+
+  it('names its uri bases (the capture root, the working directory) and one automation id per node', () => {
+    const doc = JSON.parse(renderSarif(sampleReport(), { rules: sampleRules(), root: '/captures/node one', cwd: '/home/me' }));
+    valid(doc);
+    const run = doc.runs[0];
+    expect(run.originalUriBaseIds.NODEROOT.uri).toBe('file:///captures/node%20one/');
+    expect(run.originalUriBaseIds.WORKDIR.uri).toBe('file:///home/me/');
+    expect(run.automationDetails.id).toBe(`kubelet-doctor/${sampleReport().node!.name}/`);
+    const bases = run.results.flatMap((r: { locations: { physicalLocation?: { artifactLocation: { uriBaseId?: string; uri: string } } }[] }) => r.locations.map((l) => l.physicalLocation?.artifactLocation)).filter(Boolean);
+    for (const a of bases) expect(a.uri.startsWith('file:') || a.uriBaseId === 'NODEROOT' || a.uriBaseId === 'WORKDIR').toBe(true);
+    // a relative journal path resolves against the working directory
+    const rep = sampleReport();
+    rep.findings[0]!.evidence[0] = { ...rep.findings[0]!.evidence[0]!, source: 'logs/kubelet.log' };
+    const d2 = JSON.parse(renderSarif(rep, { cwd: '/home/me' }));
+    expect(d2.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'logs/kubelet.log', uriBaseId: 'WORKDIR' });
+  });
+
+  it('several nodes: one run per node with its own automation id, one for the comparisons, valid SARIF 2.1.0', async () => {
+    const { renderView } = await import('../src/fleet/view.js');
+    const a = { ...sampleReport(), node: { name: 'node-a' } };
+    const b = { ...sampleReport(), node: { name: 'node-b' } };
+    const doc = JSON.parse(
+      renderView(
+        {
+          nodes: [{ name: 'node-a', report: a }, { name: 'node-b', report: b }],
+          comparisons: [{ id: 'duplicate-mac', severity: 'error', title: 'Nodes share a MAC address', message: 'm', nodes: ['node-a', 'node-b'], evidence: ['node-a: eth0 52:54:00:00:00:01', 'node-b: eth0 52:54:00:00:00:01'] }],
+          couldNotRun: [{ node: 'node-c', reason: 'pod unschedulable' }],
+        },
+        'sarif',
+        { color: false, rules: sampleRules() },
+      ),
+    );
+    valid(doc);
+    expect(doc.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual(['kubelet-doctor/node-a/', 'kubelet-doctor/node-b/', 'kubelet-doctor/fleet/']);
+    expect(doc.runs[2].results[0].ruleId).toBe('duplicate-mac');
+    expect(doc.runs[2].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/node-c: could not run/);
   });
 });

@@ -102,12 +102,13 @@ references: [https://kubernetes.io/]
 
   it('rejects malformed YAML and YAML alias bombs with the file named', async () => {
     const { errors } = await loadOne('bad.yaml', 'id: [unclosed\n');
-    expect(errors[0]).toMatch(/bad\.yaml: invalid YAML/);
+    expect(errors[0]).toMatch(/bad\.yaml(?::\d+)?: invalid YAML/);
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const t0 = Date.now();
     const b = await loadOne('bomb.yaml', `${bomb.join('\n')}\n`);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // an expanded bomb would never finish: a hang detector, not a speed measurement
+    expect(Date.now() - t0).toBeLessThan(30_000);
     expect(b.errors[0]).toMatch(/bomb\.yaml: invalid YAML/);
   });
 

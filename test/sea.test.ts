@@ -46,6 +46,17 @@ describe.skipIf(!supported)('the single executable, with Node.js hidden', () => 
     expect(sea(['explain', 'swap-enabled']).stdout).toContain('Fix:');
   });
 
+  it('carries fleet\'s Job manifest: no deploy/ beside it, and the Job name stays within 63 characters', () => {
+    const node = `ip-10-0-0-1.eu-west-1.compute.internal-${'x'.repeat(100)}`;
+    const r = sea(['fleet', '--print-job', node], undefined);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const name = /^ {2}name: (\S+)$/m.exec(r.stdout)![1]!;
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(r.stdout).toContain(`nodeName: ${node}`);
+    expect(r.stdout).toMatch(/- scan\n\s+- --root\n\s+- \/host/);
+  });
+
   it('a piped journal: the same report as the npm install', () => {
     const journal = readFileSync(join(ROOT, 'fixtures/journal/seed-000-cgroup-missing/kubelet.short-precise.log'));
     const args = ['scan', '--format', 'json', '--now', '2021-02-14T08:00:00Z'];

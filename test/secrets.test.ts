@@ -149,7 +149,7 @@ describe('planted secrets reach no output', () => {
     let masked = 0;
     for (const format of ['text', 'json', 'sarif', 'junit', 'markdown']) {
       const file = join(out, `report.${format}`);
-      const r = cli(['scan', '--root', dir, '--journal', journal, '--format', format, '--output', file, '--now', '2026-11-28T18:00:00Z', '--fail-on', 'never']);
+      const r = cli(['scan', '--root', dir, '--journal', journal, '--format', format, '--output-file', file, '--now', '2026-11-28T18:00:00Z', '--fail-on', 'never']);
       expect(r.code, r.stderr).toBe(0);
       assertClean(r.stdout, `${format} stdout`);
       assertClean(r.stderr, `${format} stderr`);

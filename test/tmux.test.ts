@@ -110,7 +110,7 @@ describe.skipIf(!hasTmux)(`the TUI in a real terminal (tmux)${hasTmux ? '' : ' â
   it('journal on stdin: keys come from the terminal (/dev/tty)', async () => {
     const s = 'pipe';
     const md = join(dir, 'report.md');
-    start(s, `cat ${q(journal)} | ${CLI} scan --journal - --root ${q(emptyRoot)} --fail-on never --format markdown --output ${q(md)}`);
+    start(s, `cat ${q(journal)} | ${CLI} scan --journal - --root ${q(emptyRoot)} --fail-on never --format markdown --output-file ${q(md)}`);
     await waitFor(s, /^â€º ERROR Swap is on/m);
     keys(s, 'j');
     await waitFor(s, /^ {2}ERROR Swap is on/m);
@@ -123,7 +123,7 @@ describe.skipIf(!hasTmux)(`the TUI in a real terminal (tmux)${hasTmux ? '' : ' â
     expect(after).toContain('EXIT=0');
     expect(after).toContain('Verdict:');
     expect(after).not.toContain('Raw mode is not supported');
-    // --output got the chosen format while the terminal kept the TUI
+    // --output-file got the chosen format while the terminal kept the TUI
     expect(readFileSync(md, 'utf8')).toMatch(/^## kubelet-doctor: kubelet exits: Swap is on/);
   });
 

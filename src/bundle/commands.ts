@@ -5,13 +5,14 @@ import type { Command } from 'commander';
 import { collectBundle } from './collect.js';
 import { BundleError, safeParts, unpackBundle } from './unpack.js';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseManifest, MANIFEST_PATH, type BundleManifest } from './manifest.js';
 import { gatherFacts } from '../fleet/facts.js';
 import { compareNodes, type Comparison } from '../fleet/compare.js';
 import type { ScanOptions } from '../scan.js';
 import { runScan } from '../scan.js';
 import type { Report } from '../types.js';
+import { renderView, type FleetView } from '../fleet/view.js';
 
 export function registerCollect(program: Command): void {
   program
@@ -75,7 +76,8 @@ export async function scanBundle(path: string, base: ScanOptions, withFacts: boo
           .map((p) => join(dir, p));
     const kubeletVersion = base.kubeletVersion ?? manifest?.kubeletVersion;
     const report = await runScan({ ...base, root: dir, journals, inputs: journals.length ? undefined : [], kubeletVersion, noJournalctl: true });
-    const facts = withFacts ? await gatherFacts({ root: dir, live: false, now: base.now ?? new Date(), kubeletVersion: report.node?.kubeletVersion }) : undefined;
+    // --root scans carry the node's facts in the report (scan.ts); gathered here only if that was turned off
+    const facts = !withFacts ? undefined : (report.facts ?? (await gatherFacts({ root: dir, live: false, now: base.now ?? new Date(), kubeletVersion: report.node?.kubeletVersion })));
     return { name: report.node?.name ?? manifest?.node ?? path, report, manifest, refused, facts };
   } finally {
     cleanup();
@@ -94,25 +96,24 @@ function isFile(p: string): boolean {
 export async function scanBundles(paths: string[], base: ScanOptions): Promise<{ scans: BundleScan[]; comparisons: Comparison[] }> {
   const scans: BundleScan[] = [];
   for (const p of paths) scans.push(await scanBundle(p, base, paths.length > 1));
+  // cloned machines report one name: each bundle keeps its own, told apart by where it came from
+  const seen = new Map<string, number>();
+  for (const s of scans) seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
+  scans.forEach((s, i) => {
+    if (seen.get(s.name)! > 1) s.name = `${s.name} (${basename(paths[i]!.replace(/\/+$/, ''))})`;
+  });
   const comparisons = compareNodes(scans.filter((s) => s.facts).map((s) => ({ name: s.name, facts: s.facts! })), { now: base.now ?? new Date() });
   return { scans, comparisons };
 }
 
+/** Several bundles as the one view of nodes every output format renders (fleet/view.ts). */
+export function bundlesView(r: { scans: BundleScan[]; comparisons: Comparison[] }): FleetView {
+  return { nodes: r.scans.map((s) => ({ name: s.name, report: s.report })), comparisons: r.comparisons, couldNotRun: [] };
+}
+
+/** Several bundles as text (the view's text format). */
 export function renderBundlesText(r: { scans: BundleScan[]; comparisons: Comparison[] }): string {
-  const out: string[] = [`kubelet-doctor — ${r.scans.length} nodes`, ''];
-  const counts = (rep: Report) => ({ e: rep.findings.filter((f) => f.current && f.severity === 'error').length, w: rep.findings.filter((f) => f.current && f.severity === 'warning').length });
-  for (const s of [...r.scans].sort((a, b) => counts(b.report).e - counts(a.report).e || counts(b.report).w - counts(a.report).w)) {
-    const c = counts(s.report);
-    out.push(`${s.name}: ${c.e} error, ${c.w} warning — ${s.report.verdict}`);
-    for (const f of s.report.findings.slice(0, 5)) out.push(`    ${f.severity.toUpperCase()} ${f.title} [${f.ruleId}]`);
-  }
-  out.push('', r.comparisons.length ? 'Across nodes:' : 'Across nodes: nothing differs that should not.');
-  for (const c of r.comparisons) {
-    out.push(`  ${c.severity.toUpperCase()} ${c.title} [${c.id}]`, `    ${c.message}`);
-    for (const e of c.evidence) out.push(`    │ ${e}`);
-    if (c.fix) out.push(`    Fix: ${c.fix}`);
-  }
-  return `${out.join('\n')}\n`;
+  return renderView(bundlesView(r), 'text');
 }
 
 export { BundleError };

@@ -4,6 +4,7 @@
 // files go through the same parser. client-node takes ~700 ms to import: it is imported dynamically,
 // and only when the API is actually used.
 
+import { delimiter } from 'node:path';
 import type { KubeconfigMaterial } from './kubeconfig.js';
 
 export interface ApiResponse {
@@ -19,8 +20,10 @@ export interface ApiClient {
 }
 
 export interface ApiClientOptions {
-  /** A kubeconfig file on this machine (--kubeconfig / KUBECONFIG): paths in it are host paths. */
+  /** A kubeconfig file on this machine (--kubeconfig), or KUBECONFIG's colon-separated list: paths in it are host paths. */
   kubeconfigFile?: string;
+  /** --context: a context of that kubeconfig. */
+  context?: string;
   /** Credentials read from the node's own kubeconfig (under --root), already resolved. */
   material?: KubeconfigMaterial;
   timeoutMs?: number;
@@ -28,9 +31,12 @@ export interface ApiClientOptions {
 
 export async function makeApiClient(o: ApiClientOptions): Promise<ApiClient> {
   const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  if (o.kubeconfigFile) kc.loadFromFile(o.kubeconfigFile);
-  else if (o.material?.server) {
+  let kc = new k8s.KubeConfig();
+  if (o.kubeconfigFile) {
+    // KUBECONFIG's list is merged as kubectl merges it (kube-config.ts)
+    const { loadKubeConfig } = await import('../kube-config.js');
+    kc = await loadKubeConfig(o.kubeconfigFile.includes(delimiter) ? { env: { KUBECONFIG: o.kubeconfigFile }, context: o.context } : { kubeconfig: o.kubeconfigFile, context: o.context });
+  } else if (o.material?.server) {
     const m = o.material;
     const b64 = (s?: string) => (s ? Buffer.from(s).toString('base64') : undefined);
     kc.loadFromOptions({

@@ -20,6 +20,8 @@ export interface CollectOptions {
   now: Date;
   /** Kubeconfig for API access (--kubeconfig / KUBECONFIG); otherwise the kubelet's own. */
   kubeconfig?: string;
+  /** --context: a context of that kubeconfig. */
+  kubeContext?: string;
   /** A saved Node object (`kubectl get node -o yaml|json`). */
   nodeFile?: string;
   /** Contact the API server (default on a live node; with --root only when asked). */

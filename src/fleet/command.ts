@@ -1,11 +1,12 @@
 // `kubelet-doctor fleet`: one Job of deploy/job.yaml per selected node (nodeName set), wait with progress on
 // stderr, read each node's JSON report from its pod's log, print one fleet view, delete our Jobs (only ours:
-// they carry a per-run label) at the end and on Ctrl-C. The Job spec has one source: deploy/job.yaml.
+// they carry a per-run label) at the end and on Ctrl-C. The Job spec has one source: deploy/job.yaml, read
+// from the package, or carried inside the single executable (useEmbeddedJobTemplate), which has no deploy/.
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 // types only at load: the client library is imported when `fleet` runs, not at every start of the CLI (and the
 // single executable never evaluates its optional requires for the other commands)
@@ -14,8 +15,9 @@ import { yaml } from '../yaml.js';
 import type { Report, Severity } from '../types.js';
 import { compareNodes, type Comparison } from './compare.js';
 import type { NodeFacts } from './facts.js';
+import { renderView, viewExitCode, type FleetView } from './view.js';
+import { FORMATS, type RenderOptions } from '../render/index.js';
 
-const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export const RUN_LABEL = 'kubelet-doctor.io/fleet-run';
 
 export interface NodeOutcome {
@@ -25,16 +27,43 @@ export interface NodeOutcome {
   reason?: string;
 }
 
-/** The Job manifest, read from the package's deploy/job.yaml (the one source of the spec). */
-export function loadJobTemplate(path = fileURLToPath(new URL('../../deploy/job.yaml', import.meta.url))): Record<string, any> {
-  return yaml().parse(readFileSync(path, 'utf8')) as Record<string, any>;
+let embeddedJob: string | undefined;
+
+/** The single executable hands over deploy/job.yaml's text (scripts/sea-entry.mjs): it has no deploy/ on disk. */
+export function useEmbeddedJobTemplate(text: string): void {
+  embeddedJob = text;
+}
+
+/** The Job manifest: deploy/job.yaml (the one source of the spec), embedded in the single executable or read from the package. */
+export function loadJobTemplate(path?: string): Record<string, any> {
+  const text = path === undefined && embeddedJob !== undefined ? embeddedJob : readFileSync(path ?? packagedJobPath(), 'utf8');
+  return yaml().parse(text) as Record<string, any>;
+}
+
+/** deploy/job.yaml of the package: two levels up from src/fleet/ (tests), three from dist/src/fleet/ (a build). */
+function packagedJobPath(): string {
+  const candidates = ['../../deploy/job.yaml', '../../../deploy/job.yaml'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1]!;
+}
+
+/** A Job's name holds at most 63 characters (it becomes the pods' job-name label value). */
+export const MAX_JOB_NAME = 63;
+
+/**
+ * A Job name for one node and run: `kubelet-doctor-<node, cut>-<hash of the whole node name>-<run>`, at most
+ * 63 characters. Node names may be 253 long; the hash keeps two long names that share a prefix apart.
+ */
+export function jobName(node: string, run: string): string {
+  const hash = createHash('sha256').update(node).digest('hex').slice(0, 6);
+  const room = MAX_JOB_NAME - 'kubelet-doctor-'.length - hash.length - run.length - 2;
+  const safe = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, Math.max(0, room)).replace(/^-+|-+$/g, '');
+  return ['kubelet-doctor', safe, hash, run].filter(Boolean).join('-');
 }
 
 /** A Job for one node: unique name, the run label on Job and pod, nodeName, optional image. */
 export function jobFor(template: Record<string, any>, node: string, run: string, image?: string): k8s.V1Job {
   const job = structuredClone(template);
-  const safe = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
-  job.metadata.name = `kubelet-doctor-${safe}-${run}`;
+  job.metadata.name = jobName(node, run);
   job.metadata.labels = { ...job.metadata.labels, [RUN_LABEL]: run };
   job.spec.template.metadata.labels = { ...job.spec.template.metadata.labels, [RUN_LABEL]: run };
   job.spec.template.spec.nodeName = node;
@@ -58,6 +87,21 @@ export function podProblem(pod: k8s.V1Pod | undefined): string | undefined {
   return undefined;
 }
 
+/** A pod's log as a report, when it is one (the shape the renderers rely on); anything else is undefined. */
+export function asReport(log: string): Report | undefined {
+  let r: any;
+  try {
+    r = JSON.parse(log);
+  } catch {
+    return undefined;
+  }
+  const str = (v: unknown) => typeof v === 'string';
+  const finding = (f: any) =>
+    f && str(f.ruleId) && ['error', 'warning', 'info'].includes(f.severity) && str(f.title) && Array.isArray(f.evidence) && f.remediation && str(f.remediation.summary) && Array.isArray(f.remediation.steps);
+  const ok = r && typeof r === 'object' && r.version === 1 && str(r.verdict) && Array.isArray(r.findings) && r.findings.every(finding) && Array.isArray(r.sources) && Array.isArray(r.skipped) && Array.isArray(r.rulesRun) && Array.isArray(r.runs);
+  return ok ? (r as Report) : undefined;
+}
+
 export interface FleetOptions {
   kc: k8s.KubeConfig;
   namespace: string;
@@ -77,12 +121,20 @@ export interface FleetResult {
   outcomes: NodeOutcome[];
   comparisons: Comparison[];
   deleted: string[];
+  /** The API server's /version gitVersion (the skew comparisons' reference), when it answered. */
+  apiServerVersion?: string;
 }
 
 export async function runFleet(o: FleetOptions): Promise<FleetResult> {
-  const { CoreV1Api, BatchV1Api } = await import('@kubernetes/client-node');
+  const { CoreV1Api, BatchV1Api, VersionApi } = await import('@kubernetes/client-node');
   const core = o.kc.makeApiClient(CoreV1Api);
   const batch = o.kc.makeApiClient(BatchV1Api);
+  let apiServerVersion: string | undefined;
+  try {
+    apiServerVersion = (await o.kc.makeApiClient(VersionApi).getCode()).gitVersion;
+  } catch (e) {
+    o.progress?.(`the API server's /version did not answer (${(e as Error).message}): kubelet versions are compared with each other only`);
+  }
   const run = randomBytes(4).toString('hex');
   const template = o.template ?? loadJobTemplate();
   const nodes = (await core.listNode(o.selector ? { labelSelector: o.selector } : {})).items.filter((n) => !o.notReadyOnly || notReady(n));
@@ -115,12 +167,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
         if (problem) Object.assign(out, { state: 'failed', reason: problem });
         else if (phase === 'Succeeded' || phase === 'Failed') {
           const log = await core.readNamespacedPodLog({ namespace: o.namespace, name: pod!.metadata!.name! });
-          try {
-            out.report = JSON.parse(String(log)) as Report;
-            out.state = 'done';
-          } catch {
-            Object.assign(out, { state: 'failed', reason: `pod ${phase}, its log is not a JSON report` });
-          }
+          const rep = asReport(String(log));
+          if (rep) Object.assign(out, { state: 'done', report: rep });
+          else Object.assign(out, { state: 'failed', reason: `pod ${phase}, its log is not a kubelet-doctor JSON report` });
         } else if (phase === 'Running') out.state = 'running';
       }
       o.progress?.([...outcomes.values()].map((x) => `${x.node}: ${x.state}`).join(', '));
@@ -146,38 +195,28 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const withFacts = [...outcomes.values()]
     .filter((x) => (x.report as { facts?: NodeFacts } | undefined)?.facts)
     .map((x) => ({ name: x.node, facts: (x.report as unknown as { facts: NodeFacts }).facts }));
-  const comparisons = withFacts.length > 1 ? compareNodes(withFacts, { now: o.now ?? new Date() }) : [];
-  return { outcomes: [...outcomes.values()], comparisons, deleted };
+  // one node is compared with the API server; two or more with each other too
+  const comparisons = withFacts.length ? compareNodes(withFacts, { now: o.now ?? new Date(), apiServerVersion }) : [];
+  return { outcomes: [...outcomes.values()], comparisons, deleted, apiServerVersion };
 }
 
-const worst = (r?: Report): number => Math.min(3, ...(r?.findings ?? []).filter((f) => f.current).map((f) => ORDER[f.severity]));
+/** The fleet's outcome as the view every output format renders (fleet/view.ts). */
+export function fleetView(r: FleetResult): FleetView {
+  return {
+    apiServerVersion: r.apiServerVersion,
+    nodes: r.outcomes.filter((x) => x.state === 'done' && x.report).map((x) => ({ name: x.node, report: x.report! })),
+    comparisons: r.comparisons,
+    couldNotRun: r.outcomes.filter((x) => x.state !== 'done').map((x) => ({ node: x.node, reason: x.reason ?? x.state })),
+    jobsDeleted: r.deleted,
+  };
+}
 
-export function renderFleet(r: FleetResult, format: 'text' | 'json'): string {
-  const ran = r.outcomes.filter((x) => x.state === 'done').sort((a, b) => worst(a.report) - worst(b.report) || (b.report!.findings.length - a.report!.findings.length));
-  const couldNot = r.outcomes.filter((x) => x.state !== 'done');
-  if (format === 'json')
-    return `${JSON.stringify({ nodes: ran.map((x) => ({ node: x.node, verdict: x.report!.verdict, findings: x.report!.findings })), comparisons: r.comparisons, couldNotRun: couldNot.map((x) => ({ node: x.node, reason: x.reason })), jobsDeleted: r.deleted }, null, 2)}\n`;
-  const lines: string[] = ['Nodes (worst first):'];
-  for (const x of ran) {
-    const cur = x.report!.findings.filter((f) => f.current);
-    lines.push(`  ${x.node}: ${cur.length ? `${cur.length} finding(s)` : 'no findings'} — ${x.report!.verdict}`);
-    for (const f of cur) lines.push(`    [${f.severity}] ${f.ruleId}: ${f.title}`);
-  }
-  if (r.comparisons.length) {
-    lines.push('Across nodes:');
-    for (const c of r.comparisons) lines.push(`  [${c.severity}] ${c.id}: ${c.message}`);
-  }
-  if (couldNot.length) {
-    lines.push('Could not run:');
-    for (const x of couldNot) lines.push(`  ${x.node}: ${x.reason ?? x.state} — run \`kubelet-doctor collect --output ${x.node}.tar.gz\` on that node and \`kubelet-doctor scan --bundle\` it`);
-  }
-  return `${lines.join('\n')}\n`;
+export function renderFleet(r: FleetResult, format: string, o?: RenderOptions): string {
+  return renderView(fleetView(r), format, o);
 }
 
 export function fleetExitCode(r: FleetResult, failOn: Severity | 'never'): number {
-  if (failOn === 'never') return 0;
-  const hit = (s: Severity) => ORDER[s] <= ORDER[failOn];
-  return r.outcomes.some((x) => x.report?.findings.some((f) => f.current && hit(f.severity))) || r.comparisons.some((c) => hit(c.severity)) ? 1 : 0;
+  return viewExitCode(fleetView(r), failOn);
 }
 
 export function registerFleet(program: Command): void {
@@ -186,18 +225,24 @@ export function registerFleet(program: Command): void {
     .description('run the scan as a Job on each selected node and show one fleet view; deletes its Jobs at the end')
     .option('--selector <labels>', 'only nodes with these labels')
     .option('--not-ready', 'only nodes whose Ready condition is not True')
-    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG or ~/.kube/config)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, colon-separated and merged as kubectl does; else ~/.kube/config; else in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('--namespace <ns>', 'namespace for the Jobs', 'kube-system')
     .option('--image <image>', 'the kubelet-doctor image to run')
     .option('--timeout <seconds>', 'how long to wait for the Jobs', '300')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--print-job <node>', 'print the Job that would run on NODE (YAML) and exit: nothing is created')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS))
+    .addOption(new Option('-o, --output <format>', "output format, as kubectl's -o; same as --format").choices(FORMATS))
+    .option('--output-file <file>', 'also write the chosen format to FILE (the terminal keeps the text view)')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices(['error', 'warning', 'info', 'never']).default('error'))
     .action(async (opts) => {
-      const kc = new (await import('@kubernetes/client-node')).KubeConfig();
-      if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
-      if (opts.context) kc.setCurrentContext(opts.context);
+      if (opts.print_job !== undefined || opts.printJob !== undefined) {
+        process.stdout.write(yaml().stringify(jobFor(loadJobTemplate(), opts.printJob, 'xxxxxxxx', opts.image)));
+        return;
+      }
+      const format: string = opts.output ?? opts.format ?? 'text';
+      const { loadKubeConfig } = await import('../kube-config.js');
+      const kc = await loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
       const ac = new AbortController();
       const onInt = () => ac.abort();
       process.once('SIGINT', onInt);
@@ -206,7 +251,8 @@ export function registerFleet(program: Command): void {
           kc, namespace: opts.namespace, selector: opts.selector, notReadyOnly: !!opts.notReady, image: opts.image,
           timeoutMs: Number(opts.timeout) * 1000, signal: ac.signal, progress: (l) => process.stderr.write(`fleet: ${l}\n`),
         });
-        process.stdout.write(renderFleet(r, opts.format));
+        if (opts.outputFile) writeFileSync(opts.outputFile, renderFleet(r, format, { color: false, cwd: process.cwd() }));
+        process.stdout.write(renderFleet(r, opts.outputFile ? 'text' : format, { color: false, cwd: process.cwd() }));
         process.exitCode = fleetExitCode(r, opts.failOn);
       } finally {
         process.off('SIGINT', onInt);

@@ -10,6 +10,25 @@ import type { Citation, Finding, Report, Severity } from '../types.js';
 export interface SarifOptions {
   /** Metadata of the rules that were loaded (help text, help URI); findings fill in any gap. */
   rules?: readonly RuleMeta[];
+  /** The capture root the scan read (--root, a bundle): node paths resolve against it (uriBaseId NODEROOT). */
+  root?: string;
+  /** The working directory, against which relative journal paths resolve (uriBaseId WORKDIR). */
+  cwd?: string;
+}
+
+/** uriBaseIds: node paths (relative to the capture root or /) and journal paths (relative to the working directory). */
+export const NODEROOT = 'NODEROOT';
+export const WORKDIR = 'WORKDIR';
+
+/** A directory as the absolute file: URI SARIF wants for a base (ends in /). */
+function dirUri(dir: string): string {
+  const abs = dir.startsWith('/') ? dir : `/${dir}`;
+  return `file://${abs.split('/').map((p) => encodeURIComponent(p)).join('/').replace(/\/*$/, '/')}`;
+}
+
+/** GitHub code scanning keeps one analysis per category: one per node. */
+export function automationId(report: Report): string {
+  return `kubelet-doctor/${(report.node?.name ?? 'unknown-node').replace(/[^\w.-]/g, '_')}/`;
 }
 
 type SarifLevel = 'error' | 'warning' | 'note' | 'none';
@@ -40,6 +59,17 @@ function citationMessage(c: Citation): string {
   return `${field}${c.text}${count}${note}`.slice(0, 4000) || c.kind;
 }
 
+/** Which base a relative citation source resolves against: node files under the root, journals under the working directory. */
+function baseOf(c: Citation): string | undefined {
+  if (c.source.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(c.source) || c.source === 'stdin' || c.source === 'journalctl') return undefined;
+  return c.kind === 'journal' ? WORKDIR : NODEROOT;
+}
+
+function artifactLocation(source: string, kind: Citation['kind']): { uri: string; uriBaseId?: string } {
+  const base = baseOf({ kind, source, text: '' });
+  return { uri: sourceUri(source), ...(base ? { uriBaseId: base } : {}) };
+}
+
 function location(c: Citation, id: number) {
   const message = { text: citationMessage(c) };
   if (hasArtifact(c)) {
@@ -56,7 +86,7 @@ function location(c: Citation, id: number) {
     }
     return {
       id,
-      physicalLocation: { artifactLocation: { uri: sourceUri(c.source) }, ...(Object.keys(region).length ? { region } : {}) },
+      physicalLocation: { artifactLocation: artifactLocation(c.source, c.kind), ...(Object.keys(region).length ? { region } : {}) },
       message,
     };
   }
@@ -124,11 +154,17 @@ export function renderSarif(report: Report, o: SarifOptions = {}): string {
   ];
 
   const journalArtifacts = report.sources.filter((s) => s.kind === 'journal' || s.kind === 'file');
+  const bases = {
+    [NODEROOT]: { ...(o.root ? { uri: dirUri(o.root) } : {}), description: { text: 'The node\'s filesystem root as the scan read it (--root, a bundle, or /)' } },
+    [WORKDIR]: { ...(o.cwd ? { uri: dirUri(o.cwd) } : {}), description: { text: 'The working directory of the scan: journal files given by a relative path' } },
+  };
   const sarif = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
+        automationDetails: { id: automationId(report), description: { text: `kubelet-doctor on node ${report.node?.name ?? '(name unknown)'}` } },
+        originalUriBaseIds: bases,
         tool: {
           driver: {
             name: report.tool.name,
@@ -147,7 +183,7 @@ export function renderSarif(report: Report, o: SarifOptions = {}): string {
         ...(journalArtifacts.length
           ? {
               artifacts: journalArtifacts.map((s) => ({
-                location: { uri: sourceUri(s.name) },
+                location: artifactLocation(s.name, s.kind === 'journal' ? 'journal' : 'file'),
                 ...(s.bytes !== undefined ? { length: s.bytes } : {}),
                 ...(s.format ? { properties: { format: s.format, lines: s.lines, records: s.records } } : {}),
               })),
