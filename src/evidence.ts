@@ -40,6 +40,8 @@ export interface JournalFacts {
   podCIDRSeen?: string;
   /** Whether the node registered successfully in the latest run. */
   registered?: boolean;
+  /** The line that said so (the latest one): lookups that failed before it were the kubelet waiting for it. */
+  registeredAt?: { source: string; line: number; time?: number };
 }
 
 /** Evidence of every kind; node-state kinds are defined by their collectors (src/collectors/*). */

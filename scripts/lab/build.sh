@@ -13,6 +13,7 @@ VERSION=${1:?usage: build.sh vX.Y.Z [component...]}
 shift || true
 COMPONENTS=("$@")
 [ ${#COMPONENTS[@]} -gt 0 ] || COMPONENTS=(kubelet)
+command -v go >/dev/null || { echo "build.sh: needs Go on PATH (https://go.dev/dl/; the newest release builds every version here)" >&2; exit 1; }
 LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubelet-doctor-lab}
 STAGING_VERSION=v0.${VERSION#v1.}
 SRC=$LAB_CACHE/src/$VERSION

@@ -30,6 +30,9 @@ SCEN=$here/scenarios/$scenario.sh
 
 if [ "${LAB_NS:-}" != 1 ]; then
   [ -x "$LAB_CACHE/bin/$version/kubelet" ] || { echo "lab: no kubelet $version: scripts/lab/build.sh $version kubelet" >&2; exit 2; }
+  for c in kube-apiserver kube-controller-manager; do
+    [ -x "$LAB_CACHE/bin/$CP_VERSION/$c" ] || { echo "lab: no control plane $CP_VERSION ($c): scripts/lab/build.sh $CP_VERSION kubelet kube-apiserver kube-controller-manager" >&2; exit 2; }
+  done
   "$here/setup.sh"
   "$here/pki.sh" "$LAB_CACHE/pki" "$NODE" "$NODE_IP" >/dev/null
   rm -rf "$RUN"

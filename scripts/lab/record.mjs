@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { makeJournal, FORMATS } from './journal.mjs';
 import { filesUnder, scanForSecrets } from './secrets.mjs';
+import { machineFindings } from './machine-findings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -138,9 +139,11 @@ const fixture = {
   cause: CAUSE || null,
   ...(knownGap ? { knownGap } : {}),
 };
+const machine = machineFindings(expect);
+if (machine) fixture.machine = machine;
 writeFileSync(
   join(out, 'fixture.yaml'),
-  `# Recorded by scripts/lab/record.mjs from a real run of scripts/lab/lab.sh ${scenario} ${version}.\n# expect = what kubelet-doctor found on the recording; cause = what the lab injected.\n${stringify(fixture)}`,
+  `# Recorded by scripts/lab/record.mjs from a real run of scripts/lab/lab.sh ${scenario} ${version}.\n# expect = what kubelet-doctor found on the recording; cause = what the lab injected; machine = findings true of the lab machine itself.\n${stringify(fixture)}`,
 );
 
 // 6. provenance

@@ -37,7 +37,7 @@ if (unbuilt.length) {
   process.exit(2);
 }
 if (!vs.length) {
-  console.error(`lab: no kubelet built in ${cache}/bin: scripts/lab/build.sh v1.31.14 kubelet`);
+  console.error(`lab: no kubelet built in ${cache}/bin: scripts/lab/build.sh v1.37.2 kubelet kube-apiserver kube-controller-manager`);
   process.exit(2);
 }
 if (process.getuid?.() !== 0) {

@@ -14,14 +14,23 @@ command -v kubectl >/dev/null || need+=(kubernetes-client)
 command -v openssl >/dev/null || need+=(openssl)
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
-command -v unshare >/dev/null || need+=(util-linux)
+{ command -v unshare && command -v nsenter && command -v mkswap; } >/dev/null || need+=(util-linux)
+command -v swapon >/dev/null || need+=(mount)
 command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: apt-get install ${need[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  cmd="apt-get install -y --no-install-recommends ${need[*]}"
+  echo "setup: the lab needs Debian packages that are missing: $cmd" >&2
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup: run as root: apt-get update && $cmd" >&2
+    exit 1
+  fi
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
+    echo "setup: apt-get failed; install them yourself: apt-get update && $cmd" >&2
+    exit 1
+  fi
 fi
+command -v go >/dev/null || { echo "setup: the lab builds its pause image (and build.sh the kubelets) with Go: install Go (https://go.dev/dl/) and put it on PATH" >&2; exit 1; }
 # the sandbox image: no registry is reachable, so the lab builds its own pause and imports it as an OCI archive
 if [ ! -f "$LAB_CACHE/pause/pause.tar" ]; then
   mkdir -p "$LAB_CACHE/pause"

@@ -91,8 +91,10 @@ export class RunTracker {
     this.lastFatal = INHERITED_FATAL;
   }
 
-  private setRegistered(v: boolean | undefined): void {
+  private setRegistered(v: boolean | undefined, at?: JournalFacts['registeredAt']): void {
     this.facts.registered = v;
+    if (at) this.facts.registeredAt = at;
+    else delete this.facts.registeredAt;
     this.registeredTouched = true;
   }
 
@@ -175,7 +177,7 @@ export class RunTracker {
     if (w.facts.kubeletVersion !== undefined) f.kubeletVersion = w.facts.kubeletVersion;
     if (w.facts.nodeName !== undefined) f.nodeName = w.facts.nodeName;
     if (w.facts.podCIDRSeen !== undefined) f.podCIDRSeen = w.facts.podCIDRSeen;
-    if (w.registeredTouched) this.setRegistered(w.facts.registered);
+    if (w.registeredTouched) this.setRegistered(w.facts.registered, w.facts.registeredAt);
     if (w.order) {
       const o = this.order;
       if (o.lastMs !== undefined && w.order.firstMs !== undefined) {
@@ -224,7 +226,7 @@ export class RunTracker {
     if (rec.time !== undefined) this.lastMs[this.posOf(run)] = rec.time;
     run.records++;
     const msg = rec.message;
-    if (msg.length < 600) this.facts_(run, msg);
+    if (msg.length < 600) this.facts_(run, msg, rec);
     if (rec.level === 'F' || rec.level === 'E' || rec.level === undefined) this.words(run, rec);
     return run.index;
   }
@@ -294,7 +296,7 @@ export class RunTracker {
     return rec.source !== cur.source && !samePid;
   }
 
-  private facts_(run: KubeletRun, msg: string): void {
+  private facts_(run: KubeletRun, msg: string, rec: LogRecord): void {
     const keyword = msg.includes('ersion') || msg.startsWith('Starting k') || msg.includes('egister') || msg.includes('CIDR') || msg.includes('podcidr');
     if (!keyword) return;
     // a broken node repeats "Unable to register node ..." hundreds of thousands of times: the regexes' outcome is remembered per message
@@ -311,7 +313,7 @@ export class RunTracker {
     if (f.node !== undefined) this.facts.nodeName = f.node;
     if (f.registered) {
       this.facts.nodeName = f.registeredNode;
-      this.setRegistered(true);
+      this.setRegistered(true, { source: rec.source, line: rec.line, time: rec.time });
     }
     if (f.podCIDR !== undefined) this.facts.podCIDRSeen = f.podCIDR;
   }
