@@ -27,10 +27,12 @@ export type WrapDecision = { join: true; separator: string } | { join: false };
 
 /** A terminal or a paste box that hard-wraps lines wraps them at about this width or wider. */
 const WRAP_WIDTH = 78;
-/** A record is rejoined from at most this many physical lines. */
-const MAX_JOINED = 4;
+/** A record is rejoined from at most this many physical lines (a 400-character structured line at 80 columns is 5). */
+const MAX_JOINED = 6;
 /** Lines that begin a message of their own in a raw kubelet log (stderr text besides klog lines). */
 const OWN_LINE = /^(?:(?:Flag|Error|Usage|Flags|Global Flags|Examples|Available Commands|Warning|W\d{4}|I\d{4}|E\d{4}|F\d{4}|goroutine|panic|fatal error)\b|-{1,2}[\w-]|[A-Z][a-z]+ [a-z]+ )/;
+
+const WORD = /^\w$/;
 
 /** The start of another program's line: `ident: `, logfmt, `key=value`. */
 const OTHER_PROGRAM = /^(?:[\w.-]+(?:\[\d+\])?: |time="|level=|\w+=\S)/;
@@ -59,11 +61,18 @@ export function decideWrap(tail: WrapTail | undefined, line: string, indented: b
   const lastChar = msg.charCodeAt(msg.length - 1);
   // a wrap at the terminal width keeps every character: join as printed; a re-flowed paste drops the space
   const separator = lastChar === 32 || (!indented && fullWidth) ? '' : ' ';
+  // a klog line without a journal prefix (`-o cat`, a bare paste) that filled the terminal's width and
+  // stopped mid-word: the next bare line goes on with the word, whatever it looks like
+  // (or at a blank, which then leads the next line alone)
+  if (!tail.prefixed && tail.klog && fullWidth && (indented ? /^ \S/.test(line) : WORD.test(msg[msg.length - 1] ?? '') && WORD.test(text[0]!))) return { join: true, separator };
   // without journal prefixes (`-o cat`, a bare paste) other programs' lines stand between the kubelet's
   if (!tail.prefixed && (OWN_LINE.test(text) || OTHER_PROGRAM.test(text))) return { join: false };
   if (tail.unterminated || open(msg)) return { join: true, separator };
   if (indented) return { join: false }; // journalctl's continuation lines of a multi-line message
   // a prefixed journal prints every entry with its prefix: a line without one is the rest of the last
   if (tail.prefixed) return { join: true, separator };
+  // a klog line without a journal prefix (`-o cat`, a bare paste) that filled the terminal's width: a bare,
+  // unindented line after it that starts nothing of its own (checked above) is its rest
+  if (tail.klog && fullWidth) return { join: true, separator };
   return { join: false };
 }
