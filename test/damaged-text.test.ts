@@ -131,6 +131,12 @@ describe('the decoders', () => {
     expect(decideWrap(bare, 'iguration: cgroup-root ["kubelet"] doesn\'t exist', false)).toEqual({ join: true, separator: '' });
     expect(decideWrap({ ...bare, lastWidth: 60 }, 'iguration: cgroup-root', false)).toEqual({ join: false });
     expect(decideWrap({ ...bare, klog: false }, 'iguration: cgroup-root', false)).toEqual({ join: false });
+    expect(decideWrap({ ...bare, message: 'differs from state checkpoint policy ' }, '"static"', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...bare, message: 'not ready' }, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
+    // a prefixed journal wrapped at a blank: one blank leads the rest (journalctl's continuations are indented deeper)
+    const pre = { ...bare, prefixed: true, message: 'Unable to' };
+    expect(decideWrap(pre, ' store the new cert/key pair', true)).toEqual({ join: true, separator: ' ' });
+    expect(decideWrap(pre, '        store the new cert/key pair', true)).toEqual({ join: false });
   });
   it('partial patterns: the text must end inside a match', () => {
     const re = partialPattern('failed to parse kubelet flag: unknown flag: --(?<flag>[\\w-]+)')!;

@@ -230,7 +230,7 @@ export class RecordParser {
   /** A wrap fell inside the last record's klog header (`… 1377 cer` + `tificate_manager.go:562] …`): the line is its rest. */
   private headerWrapped(line: string): boolean {
     const rec = this.last!;
-    return rec.level === undefined && rec.fromKubelet && this.tail.joined === 1 && this.tail.width >= HEADER_WRAP_WIDTH && parseKlog(rec.message + line) !== undefined;
+    return rec.level === undefined && this.tail.joined === 1 && this.tail.width >= HEADER_WRAP_WIDTH && parseKlog(rec.message + line) !== undefined;
   }
 
   /** A hard-wrapped piece of the last record (wrap.ts decides): appended to its message. */
