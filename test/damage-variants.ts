@@ -58,6 +58,8 @@ export const CLASSES: DamageClass[] = ['cut', 'cut…', 'cut...', 'cut>', 'wrap8
 
 export interface Variant {
   cls: DamageClass;
+  /** Cut variants: the column of the cut in the evidence line. */
+  at?: number;
   /** What distinguishes it among its class (the cut column, …). */
   detail: string;
   text: string;
@@ -133,6 +135,18 @@ export function identifyingLiteral(rule: Rule, text: string): { start: number; e
   return best;
 }
 
+/** Where the rule's matching patterns' matches end in `text` (the furthest), or -1 when none matches. */
+export function matchEnd(rule: Rule, text: string): number {
+  let end = -1;
+  for (const p of rule.match?.journal ?? []) {
+    const re = new RegExp(p.pattern, 'i');
+    // on the text as printed, else unescaped (which only removes characters: the end is then a lower bound)
+    const m = re.exec(text) ?? re.exec(normaliseMessage(text));
+    if (m) end = Math.max(end, m.index + m[0].length);
+  }
+  return end;
+}
+
 /** Cut columns after the identifying literal: right after it, half-way to the end, one short of the end. */
 export function cutPoints(text: string, lit: { start: number; end: number }): number[] {
   const from = Math.max(lit.end, lit.start + MIN_PARTIAL);
@@ -175,15 +189,16 @@ export function variants(e: EvidenceLine, rule: Rule): Variant[] {
   if (lit)
     for (const p of cutPoints(raw, lit)) {
       const head = raw.slice(0, p);
-      out.push({ cls: 'cut', detail: `col ${p}`, text: head });
-      out.push({ cls: 'cut…', detail: `col ${p}`, text: `${head}…` });
-      out.push({ cls: 'cut...', detail: `col ${p}`, text: `${head}...` });
-      out.push({ cls: 'cut>', detail: `col ${p}`, text: `${head}>` });
+      out.push({ cls: 'cut', at: p, detail: `col ${p}`, text: head });
+      out.push({ cls: 'cut…', at: p, detail: `col ${p}`, text: `${head}…` });
+      out.push({ cls: 'cut...', at: p, detail: `col ${p}`, text: `${head}...` });
+      out.push({ cls: 'cut>', at: p, detail: `col ${p}`, text: `${head}>` });
     }
   // (b) hard-wrapped mid-word at terminal widths; rsyslog's #012 join of a multi-line message
   for (const [cls, w] of [['wrap80', 80], ['wrap120', 120]] as const) if (raw.length > w) out.push({ cls, detail: `${w} columns`, text: chunks(raw, w).join('\n') });
   const msg = messageText(e);
-  if (e.format === 'syslog' || e.format === 'syslog-rfc3339' || (msg && e.format !== 'json')) out.push({ cls: 'rsyslog#012', detail: 'a continuation joined', text: `${raw}#012#011goroutine 1 [running]:#012#011main.main()` });
+  // (rsyslog escapes a raw newline of a message; a JSON-encoded message never holds one)
+  if ((e.format === 'syslog' || e.format === 'syslog-rfc3339' || (msg && e.format !== 'json')) && !/^\{/.test(msg?.text ?? raw)) out.push({ cls: 'rsyslog#012', detail: 'a continuation joined', text: `${raw}#012#011goroutine 1 [running]:#012#011main.main()` });
   // (c) decorations
   out.push({ cls: 'quote', detail: '> ', text: `> ${raw}` });
   out.push({ cls: 'bold', detail: '**', text: `**${raw}**` });

@@ -40,6 +40,7 @@ const FORMS: [name: string, lines: string[]][] = [
   // at 80 columns the wrap falls inside the klog header (`server.go:2` + `69] …`)
   ['hard-wrapped at 80 columns, inside the klog header', [...chunks(LINE, 80), EXIT]],
   ['bare klog hard-wrapped at 80 columns', [...chunks(K + M, 80)]],
+  ['wrapped at the blank after the klog header PID', [LINE.slice(0, P.length + K.indexOf(' server.go')), LINE.slice(P.length + K.indexOf(' server.go')), EXIT]],
   ['quoted in markdown', [`> ${LINE}`, `> ${EXIT}`]],
   ['bold markers', [`**${LINE}**`, EXIT]],
   ['a diff +', [`+${LINE}`, `+${EXIT}`]],

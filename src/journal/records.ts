@@ -143,7 +143,7 @@ export class RecordParser {
       if (prefixed) return this.prefixed(prefixed, line, lineNo, truncatedByUs);
       // an indented paste of whole journal lines (` kubelet[12]: F0812 …`): leading whitespace is decoration
       const trimmed = line.trimStart();
-      if (depth < MAX_DEPTH && this.mode !== 2 && trimmed !== line && !(this.mode === 1 && STACK_LINE.test(trimmed)) && startsRecord(trimmed))
+      if (depth < MAX_DEPTH && this.mode !== 2 && trimmed !== line && !(this.mode === 1 && STACK_LINE.test(trimmed)) && startsRecord(trimmed) && !(this.last && this.headerWrapped(line)))
         return this.parseText(trimmed, lineNo, truncatedByUs, depth + 1, host);
       if (this.last) {
         if ((this.mode === 0 || (this.mode === 1 && /^ \S/.test(line))) && this.rejoin(line, true, lineNo)) return undefined; // after a fatal line, ` x` is a wrap at a blank, not a stack frame
@@ -236,7 +236,7 @@ export class RecordParser {
   /** A hard-wrapped piece of the last record (wrap.ts decides): appended to its message. */
   private rejoin(line: string, indented: boolean, lineNo: number): boolean {
     const rec = this.last!;
-    if (!indented && this.headerWrapped(line)) {
+    if (this.headerWrapped(line)) {
       // the header is whole again: decorated anew (level, caller, PID, the message after it)
       rec.message += line;
       rec.endLine = lineNo;
