@@ -65,6 +65,8 @@ export async function buildRulesBundle(base = root) {
     '];',
     '// each journal pattern\'s required literals, by pattern source (src/engine/literals.ts primes its memo)',
     `export const literals = ${JSON.stringify(await literalTableOf(rulesDir, outDir, base))};`,
+    '// the journal patterns src/rules/safety.ts found safe at build time (it checks any other at load)',
+    `export const safePatterns = ${JSON.stringify(await safePatternsOf(rulesDir, outDir, base))};`,
     '',
   ].join('\n');
   writeFileSync(out, text);
@@ -79,13 +81,26 @@ async function literalTableOf(rulesDir, outDir, base) {
   const dist = (p) => import(pathToFileURL(join(base, 'dist', p)).href);
   const [{ requiredLiterals, literalTable }, { markerLiterals }] = await Promise.all([dist('src/engine/literals.js'), dist('src/engine/needles.js')]);
   markerLiterals();
+  for (const p of await patternsOf(rulesDir, outDir)) requiredLiterals(p);
+  return literalTable();
+}
+
+/** The built-in journal patterns the load-time safety check accepts. */
+async function safePatternsOf(rulesDir, outDir, base) {
+  const { checkPatternSafety } = await import(pathToFileURL(join(base, 'dist', 'src/rules/safety.js')).href);
+  return (await patternsOf(rulesDir, outDir)).filter((p) => checkPatternSafety(p) === undefined);
+}
+
+/** Every journal pattern source of the built-in rules (YAML read here, code rules from their compiled modules). */
+async function patternsOf(rulesDir, outDir) {
+  const out = [];
   for (const f of ruleFiles(rulesDir)) {
     let journal;
     if (/\.ya?ml$/.test(f)) journal = parseYaml(readFileSync(join(rulesDir, f), 'utf8'))?.match?.journal;
     else if (f.endsWith('.ts')) journal = (await import(pathToFileURL(join(outDir, f.replace(/\.ts$/, '.js'))).href)).default?.match?.journal;
-    for (const p of Array.isArray(journal) ? journal : []) if (typeof p?.pattern === 'string') requiredLiterals(p.pattern);
+    for (const p of Array.isArray(journal) ? journal : []) if (typeof p?.pattern === 'string') out.push(p.pattern);
   }
-  return literalTable();
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -87,12 +87,15 @@ describe('checkPatternSafety', () => {
     );
   });
 
-  it('patterns it accepts run in bounded time on hostile lines', () => {
+  it('patterns it accepts finish on hostile lines (a hang detector, not a speed measurement)', () => {
+    // a form the check refuses, (a+)+$, would not finish on this line in any lifetime; the accepted ones,
+    // polynomial at worst (a.*b.*c) and bounded by MATCH_WINDOW, take milliseconds. The bound is far above
+    // both so that a loaded machine cannot fail it: speed itself is measured by `npm run bench`.
     const ok = GOOD.map((p) => new RegExp(p, 'i'));
     const line = `${'a'.repeat(MATCH_WINDOW)}!`;
     const t0 = performance.now();
     for (const re of ok) re.test(line);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(30_000);
   });
 });
 

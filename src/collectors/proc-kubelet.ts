@@ -112,6 +112,8 @@ export interface KubeletSettings {
   from: 'kubeletConfig' | 'defaults';
   /** Why defaults are used (kubeletConfig unavailable), said in evidence. */
   note?: string;
+  /** Set when the KubeletConfiguration does not parse: the settings are unknown (why, for skip reasons). */
+  unknown?: string;
   /** The config file the values came from, when known. */
   configPath?: string;
   cgroupDriver: string;
@@ -239,6 +241,13 @@ function resources(v: unknown): Record<string, string> {
   return {};
 }
 
+/** Why the kubelet's settings are unknown when its KubeletConfiguration does not parse (a skip reason). */
+export function configUnknownReason(c: { kind: 'missing' | 'unreadable' | 'invalid'; source: string; line?: number }): string {
+  const what = c.kind === 'missing' ? 'does not exist' : c.kind === 'unreadable' ? 'cannot be read' : 'does not parse';
+  const see = c.kind === 'missing' ? '; see config-file-missing' : c.kind === 'invalid' ? '; see config-file-invalid' : '';
+  return `kubelet settings unknown: its KubeletConfiguration ${c.source}${c.line !== undefined ? `:${c.line}` : ''} ${what} (the kubelet cannot start with it${see})`;
+}
+
 /** The settings the node-state collectors need, from the kubeletConfig evidence or defaults. */
 export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSettings> {
   const version = ctx.opts.kubeletVersion;
@@ -249,8 +258,11 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
     a = { ok: false, reason: `kubeletConfig: ${(e as Error).message}` };
   }
   const ev: Dict = a.ok && isDict(a.value) ? (a.value as Dict) : {};
-  const from = a.ok && isDict(a.value) ? 'kubeletConfig' : 'defaults';
-  const note = a.ok ? undefined : `kubelet configuration unavailable (${a.reason}); kubelet defaults assumed`;
+  // a config file that does not parse leaves every setting it would hold unknown: never compared as a default
+  const invalid = isDict(ev.configInvalid) ? (ev.configInvalid as Parameters<typeof configUnknownReason>[0]) : undefined;
+  const unknown = invalid ? configUnknownReason(invalid) : undefined;
+  const from = a.ok && isDict(a.value) && !invalid ? 'kubeletConfig' : 'defaults';
+  const note = unknown ?? (a.ok ? undefined : `kubelet configuration unavailable (${a.reason}); kubelet defaults assumed`);
   const { get, flags, origin } = accessor(ev);
   const configPath = str(ev.path) ?? str(ev.configPath) ?? str(ev.file) ?? str(ev.configFile);
   const ver = version ?? str(get('kubeletVersion'));
@@ -260,6 +272,7 @@ export async function kubeletSettings(ctx: CollectContext): Promise<KubeletSetti
   const s: KubeletSettings = {
     from,
     note,
+    ...(unknown ? { unknown } : {}),
     configPath,
     cgroupDriver: driver ?? defaultOf<string>('cgroupDriver'),
     cgroupDriverSet: driver !== undefined,

@@ -83,6 +83,8 @@ export class FastPath {
         }
         if (bytesRead === 0) break;
         pos += bytesRead;
+        // a file read by offset never passes a stream's 'data' events: say how far it got (the TUI's percentage)
+        this.x.opts.onProgress?.(st.info.name, st.lineNo, pos - start);
         if ((sinceYield += bytesRead) >= YIELD_BYTES) {
           sinceYield = 0;
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -23,8 +23,8 @@ export interface JournalScanOptions {
   citeLimit?: number;
   /** Called for every match as it happens (follow mode). */
   onHit?: (ruleId: string, rec: LogRecord) => void;
-  /** Progress callback: lines read so far per source. */
-  onProgress?: (source: string, lines: number) => void;
+  /** Progress callback: lines read so far per source (and bytes, where a file is read by offset: the TUI's percentage). */
+  onProgress?: (source: string, lines: number, bytes?: number) => void;
   /**
    * Decode, parse and match every line (the reference path). Default: a literal prefilter over the raw
    * bytes picks the lines that need it (same result, several times faster). Also KUBELET_DOCTOR_EXHAUSTIVE=1.
