@@ -15,7 +15,7 @@ import { normaliseMessage } from '../src/engine/matcher.js';
 
 const FULL = process.env.KUBELET_DOCTOR_DAMAGE_FULL === '1' || process.env.KUBELET_DOCTOR_TEST_FULL === '1';
 /** The default run takes one evidence line in SAMPLE_STEP (spread over every fixture and format). */
-const SAMPLE_STEP = 32;
+const SAMPLE_STEP = 48;
 
 /**
  * Why a failing variant is not required to pass, by class (docs/damaged-text.md says more), or undefined: it must.
