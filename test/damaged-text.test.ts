@@ -10,6 +10,7 @@ import { decideWrap } from '../src/journal/wrap.js';
 import { parsePartialPrefix, parseKlogLoose, undecorate } from '../src/journal/decorations.js';
 import { KUBELET_PROCESS, KUBELET_UNIT } from '../src/kubelet-identity.js';
 import { normaliseMessage } from '../src/engine/matcher.js';
+import { parseLogfmt } from '../src/journal/json-records.js';
 import { scanText } from './helpers.js';
 
 const P = 'Nov 20 03:00:05 node-a kubelet[1234]: ';
@@ -36,6 +37,10 @@ const FORMS: [name: string, lines: string[]][] = [
   ["cut by a pager's > in the last column", [`${LINE.slice(0, 210)}>`, EXIT]],
   ['hard-wrapped in two, mid-word', [...chunks(LINE, 130), EXIT]],
   ['hard-wrapped in three at 100 columns', [...chunks(LINE, 100), EXIT]],
+  // at 80 columns the wrap falls inside the klog header (`server.go:2` + `69] …`)
+  ['hard-wrapped at 80 columns, inside the klog header', [...chunks(LINE, 80), EXIT]],
+  ['bare klog hard-wrapped at 80 columns', [...chunks(K + M, 80)]],
+  ['wrapped at the blank after the klog header PID', [LINE.slice(0, P.length + K.indexOf(' server.go')), LINE.slice(P.length + K.indexOf(' server.go')), EXIT]],
   ['quoted in markdown', [`> ${LINE}`, `> ${EXIT}`]],
   ['bold markers', [`**${LINE}**`, EXIT]],
   ['a diff +', [`+${LINE}`, `+${EXIT}`]],
@@ -100,6 +105,21 @@ describe('the decoders', () => {
     expect(undecorate('--')).toBe('drop');
     expect(undecorate('Flag --foo has been deprecated')).toBeUndefined();
   });
+  it("grep's file: prefix before a JSON line", () => {
+    expect(undecorate('kubelet.json:12:{"MESSAGE":"x"}')).toEqual({ line: '{"MESSAGE":"x"}' });
+    expect(undecorate('/var/log/k.log:{"ts":1,"msg":"x"}')).toEqual({ line: '{"ts":1,"msg":"x"}' });
+  });
+  it('a logfmt line cut inside its quoted msg keeps what survived', () => {
+    expect(parseLogfmt('time="2024-03-05" level=error msg="Error loading CNI config l…')).toEqual({ time: '2024-03-05', level: 'error', msg: 'Error loading CNI config l…' });
+    expect(parseLogfmt('level=info msg="a \\"b\\" c" x=1')).toEqual({ level: 'info', msg: 'a "b" c', x: '1' });
+  });
+  it('a structured line cut between an escape and its quote, right after the identifying literal', async () => {
+    // pkg/kubelet/cri/remote/remote_runtime.go RunPodSandbox: "RunPodSandbox from runtime service failed" err=%v
+    const line = `${P}E1120 03:00:05.100000    1234 remote_runtime.go:176] "RunPodSandbox from runtime service failed" err="rpc error: code = Unknown desc = failed to setup network for sandbox \\"0123abcd\\": plugin type=\\"bridge\\" failed (add): failed to find plugin \\"bridge\\" in path [/opt/cni/bin]"`;
+    const at = line.indexOf('plugin \\"bridge\\" in') + 'plugin \\'.length;
+    expect((await scanText(`${line}\n`)).findings.map((f) => f.ruleId)).toContain('cni-plugin-binary-missing');
+    expect((await scanText(`${line.slice(0, at)}…\n`)).findings.map((f) => f.ruleId)).toContain('cni-plugin-binary-missing');
+  });
   it('the wrap state machine', () => {
     const tail = { message: '"Failed" err="[open /proc/sys/kernel/panic: permission denied,', prefixed: false, klog: true, unterminated: true, ellipsized: false, lastWidth: 70, joined: 1 };
     expect(decideWrap(tail, '  open /proc/sys/vm/overcommit_memory: permission denied]"', true)).toEqual({ join: true, separator: ' ' });
@@ -107,6 +127,17 @@ describe('the decoders', () => {
     expect(decideWrap({ ...tail, unterminated: false, message: 'done', prefixed: true }, '  indented continuation of a multi-line message', true)).toEqual({ join: false });
     expect(decideWrap({ ...tail, prefixed: false }, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
     expect(decideWrap({ ...tail, ellipsized: true }, 'more', false)).toEqual({ join: false });
+    // a bare klog line that filled the terminal: its rest follows; a shorter one ended where it ended
+    const bare = { ...tail, prefixed: false, unterminated: false, message: 'failed to run Kubelet: invalid conf', lastWidth: 80 };
+    expect(decideWrap(bare, 'iguration: cgroup-root ["kubelet"] doesn\'t exist', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...bare, lastWidth: 60 }, 'iguration: cgroup-root', false)).toEqual({ join: false });
+    expect(decideWrap({ ...bare, klog: false }, 'iguration: cgroup-root', false)).toEqual({ join: false });
+    expect(decideWrap({ ...bare, message: 'differs from state checkpoint policy ' }, '"static"', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...bare, message: 'not ready' }, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
+    // a prefixed journal wrapped at a blank: one blank leads the rest (journalctl's continuations are indented deeper)
+    const pre = { ...bare, prefixed: true, message: 'Unable to' };
+    expect(decideWrap(pre, ' store the new cert/key pair', true)).toEqual({ join: true, separator: ' ' });
+    expect(decideWrap(pre, '        store the new cert/key pair', true)).toEqual({ join: false });
   });
   it('partial patterns: the text must end inside a match', () => {
     const re = partialPattern('failed to parse kubelet flag: unknown flag: --(?<flag>[\\w-]+)')!;

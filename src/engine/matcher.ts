@@ -126,8 +126,11 @@ export function compileMatcher(rules: Rule[]): Matcher {
       // a line cut short: the patterns whose identifying literal survived, matched on what is left
       const cut = marked.length ? cutAt(msg, truncated) : -1;
       if (cut >= MIN_PARTIAL) {
-        const head = normaliseMessage(msg.slice(0, cut).trimEnd());
-        const lower = head.toLowerCase();
+        // a cut between an escape's backslash and its quote leaves the backslash: it is no text of the message;
+        // a blank before the cut is matched without, but still completes a literal that ends in one
+        const kept = normaliseMessage(msg.slice(0, cut).replace(/\\+$/, ''));
+        const head = kept.trimEnd();
+        const lower = kept.toLowerCase();
         for (let k = 0; k < marked.length; k++) {
           const p = filtered[marked[k]!]!;
           if (hits.includes(p) || (!kubelet && !p.anyProcess) || (p.minLevel >= 0 && level >= 0 && level < p.minLevel)) continue;

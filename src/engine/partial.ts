@@ -19,7 +19,8 @@ interface Quant {
 }
 
 const ONE: Quant = { src: '', min: 1, max: 1 };
-const MAX_SOURCE = 800;
+// the longest built-in pattern (config-validation-failed, with its field list) is ~1,700 characters
+const MAX_SOURCE = 4000;
 
 class Unsupported extends Error {}
 

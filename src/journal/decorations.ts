@@ -103,7 +103,8 @@ export function undecorate(line: string): Decoded {
   }
   if ((m = GREP_FILE.exec(line))) {
     const rest = line.slice(m[0].length);
-    if (rest && rest !== line && (parsePrefix(rest) || parseKlog(rest) || parsePartialPrefix(rest))) return { line: rest };
+    // grep over journalctl -o json or kubelet JSON logging prints `file:{…}`
+    if (rest && rest !== line && (rest.charCodeAt(0) === 123 || parsePrefix(rest) || parseKlog(rest) || parsePartialPrefix(rest))) return { line: rest };
   }
   return undefined;
 }

@@ -24,10 +24,10 @@ export function logrusLevel(level: string | undefined): KlogLevel | undefined {
   }
 }
 
-/** logfmt: key=value key="quoted value". */
+/** logfmt: key=value key="quoted value" (a line cut inside its last quoted value keeps what survived of it). */
 export function parseLogfmt(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /([\w.\-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/gs;
+  const re = /([\w.\-]+)=(?:"((?:[^"\\]|\\.)*)(?:"|\\?$)|(\S*))/gs;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     out[m[1]!] = m[2] !== undefined ? (m[2].includes('\\') ? m[2].replace(/\\(.)/gs, (_s, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch)) : m[2]) : m[3]!;

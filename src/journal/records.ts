@@ -11,10 +11,12 @@ import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, kubeletJsonToR
 import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
 import { PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
 import { decideWrap, type WrapTail } from './wrap.js';
+import { FATAL_START, NOTICE, STACK_LINE, type ClosedBlock } from './line-kinds.js';
 
 export { KUBELET_PROCESS } from '../kubelet-identity.js';
 export { journalEntryToRecord, kubeletJsonToRecord, parseLogfmt } from './json-records.js';
 export { clockMs } from './clock.js';
+export { FATAL_START, type ClosedBlock } from './line-kinds.js';
 import { clockMs } from './clock.js';
 
 /** Lines kubelet-doctor's own fixture annotations use; the parser skips them. */
@@ -23,17 +25,11 @@ export const ANNOTATION = /^#\s*(?:ruleid|ok|todoruleid|todook):\s*/;
 /** Longest text examined per line: a 10 MB line is cut here, and the source says so. */
 export const MAX_LINE = 64 * 1024;
 
-/** Lines of a Go panic / klog.Fatal goroutine dump (after the line that printed it). */
-const STACK_LINE =
-  /^(?:goroutine \d+ |created by |panic: |fatal error: |\[signal |\[recovered\]|runtime stack:|\.\.\.additional frames elided\.\.\.|\.\.\.\d+ frames elided\.\.\.|exit status \d|SIG[A-Z]+: |PC=0x|signal arrived during|(?:r[a-z0-9]{1,3}|rip|rflags|[cfg]s)\s+0x|\s|[\w./*()\-]+\(.*\)$|$)/;
-/** A Go panic or fatal signal dump starts (engine/needles.ts derives fast-path markers from this: keep it a flat alternation of literals). */
-export const FATAL_START = /^(?:panic: |fatal error: |SIGQUIT: |SIGABRT: |SIGSEGV: |SIGBUS: |SIGILL: |SIGTRAP: )/;
 const MAX_CONTINUATION = 40;
+/** A physical line that ends inside a klog header was cut by a terminal at least this wide. */
+const HEADER_WRAP_WIDTH = 60;
 /** Layers of decoration taken off one line at most. */
 const MAX_DEPTH = 4;
-
-/** Notices journalctl and systemctl print around the entries. */
-const NOTICE = /^(?:Hint: Some lines were ellipsized|Warning: (?:The unit file|Journal file .* is truncated|Journal has been rotated)|Hint: You are currently not seeing messages from other users|No journal files were found)/;
 
 export interface ParseContext {
   source: string;
@@ -147,10 +143,10 @@ export class RecordParser {
       if (prefixed) return this.prefixed(prefixed, line, lineNo, truncatedByUs);
       // an indented paste of whole journal lines (` kubelet[12]: F0812 …`): leading whitespace is decoration
       const trimmed = line.trimStart();
-      if (depth < MAX_DEPTH && this.mode !== 2 && trimmed !== line && !(this.mode === 1 && STACK_LINE.test(trimmed)) && startsRecord(trimmed))
+      if (depth < MAX_DEPTH && this.mode !== 2 && trimmed !== line && !(this.mode === 1 && STACK_LINE.test(trimmed)) && startsRecord(trimmed) && !(this.last && this.headerWrapped(line)))
         return this.parseText(trimmed, lineNo, truncatedByUs, depth + 1, host);
       if (this.last) {
-        if (this.mode === 0 && this.rejoin(line, true, lineNo)) return undefined;
+        if ((this.mode === 0 || (this.mode === 1 && /^ \S/.test(line))) && this.rejoin(line, true, lineNo)) return undefined; // after a fatal line, ` x` is a wrap at a blank, not a stack frame
         // journalctl indents the continuation lines of a multi-line MESSAGE under the message column;
         // `-o cat` prints them bare (stack frames `\t/path/file.go:12 +0x1f`, block lines `\tvalue`, ` >`).
         if (this.format && this.format !== 'cat' && this.format !== 'json' && this.format !== 'kubelet-json') {
@@ -182,7 +178,7 @@ export class RecordParser {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
     }
-    if (!klog && !isSystemd && this.mode !== 2 && this.last && !parseKlogLoose(line) && this.rejoin(line, false, lineNo)) return undefined;
+    if (!klog && !isSystemd && this.mode !== 2 && this.last && (!parseKlogLoose(line) || this.headerWrapped(line)) && this.rejoin(line, false, lineNo)) return undefined;
     const rec: LogRecord = { source: this.ctx.source, line: lineNo, host, message: line, fromKubelet: !isSystemd, fromSystemd: isSystemd };
     if (host === undefined) delete rec.host;
     this.decorate(rec);
@@ -231,9 +227,25 @@ export class RecordParser {
   /** The pasted `systemctl status` header is the kubelet unit's. */
   private statusKubelet = false;
 
+  /** A wrap fell inside the last record's klog header (`… 1377 cer` + `tificate_manager.go:562] …`): the line is its rest. */
+  private headerWrapped(line: string): boolean {
+    const rec = this.last!;
+    return rec.level === undefined && this.tail.joined === 1 && this.tail.width >= HEADER_WRAP_WIDTH && parseKlog(rec.message + line) !== undefined;
+  }
+
   /** A hard-wrapped piece of the last record (wrap.ts decides): appended to its message. */
   private rejoin(line: string, indented: boolean, lineNo: number): boolean {
     const rec = this.last!;
+    if (this.headerWrapped(line)) {
+      // the header is whole again: decorated anew (level, caller, PID, the message after it)
+      rec.message += line;
+      rec.endLine = lineNo;
+      this.decorate(rec);
+      this.openedBlock = undefined;
+      this.tail = { prefixed: this.tail.prefixed, width: this.raw.length, joined: this.tail.joined + 1, raw: `${this.tail.raw}${line}` };
+      this.rejoined = { rec, raw: this.tail.raw };
+      return true;
+    }
     const tail: WrapTail = {
       message: rec.message,
       prefixed: this.tail.prefixed,
@@ -275,7 +287,7 @@ export class RecordParser {
   private statusLine(line: string, lineNo: number): LogRecord | undefined {
     if (!this.statusKubelet || !STATUS_TELLING.test(line)) return undefined;
     const rec: LogRecord = { source: this.ctx.source, line: lineNo, process: 'systemd', message: line.trim(), fromKubelet: false, fromSystemd: true };
-    this.tail = { prefixed: false, width: 0, joined: MAX_DEPTH, raw: line };
+    this.tail = { prefixed: false, width: 0, joined: Infinity, raw: line }; // never joined to
     return this.remember(rec, false);
   }
 
@@ -486,15 +498,3 @@ export class RecordParser {
     return Number.isNaN(t) ? undefined : t;
   }
 }
-
-/** A `key=<` block value that ended (RecordParser.takeBlock). */
-export interface ClosedBlock {
-  /** the record whose message opened the block (its endLine covers the block's lines) */
-  rec: LogRecord;
-  key: string;
-  /** the block's text, indentation removed (as in rec.fields[key] when the block was closed) */
-  value: string;
-  /** the block's lines as printed */
-  lines: string[];
-}
-

@@ -27,10 +27,14 @@ export type WrapDecision = { join: true; separator: string } | { join: false };
 
 /** A terminal or a paste box that hard-wraps lines wraps them at about this width or wider. */
 const WRAP_WIDTH = 78;
-/** A record is rejoined from at most this many physical lines. */
-const MAX_JOINED = 4;
+/** A record is rejoined from at most this many physical lines (a 400-character structured line at 80 columns is 5). */
+const MAX_JOINED = 6;
 /** Lines that begin a message of their own in a raw kubelet log (stderr text besides klog lines). */
 const OWN_LINE = /^(?:(?:Flag|Error|Usage|Flags|Global Flags|Examples|Available Commands|Warning|W\d{4}|I\d{4}|E\d{4}|F\d{4}|goroutine|panic|fatal error)\b|-{1,2}[\w-]|[A-Z][a-z]+ [a-z]+ )/;
+
+const WORD = /^\w$/;
+/** A logrus line (containerd, CRI-O, k3s) starts so. */
+const LOGRUS = /^(?:time="|level=)/;
 
 /** The start of another program's line: `ident: `, logfmt, `key=value`. */
 const OTHER_PROGRAM = /^(?:[\w.-]+(?:\[\d+\])?: |time="|level=|\w+=\S)/;
@@ -60,8 +64,20 @@ export function decideWrap(tail: WrapTail | undefined, line: string, indented: b
   // a wrap at the terminal width keeps every character: join as printed; a re-flowed paste drops the space
   const separator = lastChar === 32 || (!indented && fullWidth) ? '' : ' ';
   // without journal prefixes (`-o cat`, a bare paste) other programs' lines stand between the kubelet's
-  if (!tail.prefixed && (OWN_LINE.test(text) || OTHER_PROGRAM.test(text))) return { join: false };
+  const own = !tail.prefixed && (OWN_LINE.test(text) || LOGRUS.test(text));
+  const other = own || (!tail.prefixed && OTHER_PROGRAM.test(text));
+  // a klog line without a journal prefix that filled the terminal's width: a bare line after it is its rest —
+  // when the wrap fell mid-word even if the rest looks like `word: ` or `key=value`, and when it fell at a blank
+  // (one blank leads the line)
+  if (!tail.prefixed && tail.klog && fullWidth && !own) {
+    const midWord = !indented && WORD.test(msg[msg.length - 1] ?? '') && WORD.test(text[0]!);
+    if (midWord || (!other && (!indented || /^ \S/.test(line)))) return { join: true, separator };
+  }
+  if (other) return { join: false };
   if (tail.unterminated || open(msg)) return { join: true, separator };
+  // one blank and text after a line that filled the width: the wrap fell at a blank (journalctl indents the
+  // continuation lines of a multi-line message to the message column, many blanks deep)
+  if (indented && fullWidth && tail.prefixed && /^ \S/.test(line)) return { join: true, separator };
   if (indented) return { join: false }; // journalctl's continuation lines of a multi-line message
   // a prefixed journal prints every entry with its prefix: a line without one is the rest of the last
   if (tail.prefixed) return { join: true, separator };
