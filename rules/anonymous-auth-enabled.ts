@@ -1,4 +1,4 @@
-import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'anonymous-auth-enabled',
@@ -18,7 +18,10 @@ export default defineRule({
     ],
   },
   references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'https://kubernetes.io/docs/tasks/administer-cluster/securing-a-cluster/#controlling-access-to-the-kubelet'],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const s = ctx.evidence.kubeletConfig?.settings;
     if (!s) return { skip: 'kubelet configuration unknown' };
     if (s.anonymousAuth.value !== true) return undefined;

@@ -16,7 +16,7 @@ export default defineRule({
     summary: 'Load br_netfilter now and at every boot, then set the bridge sysctls.',
     steps: [
       { text: 'Load it now', command: 'modprobe br_netfilter' },
-      { text: 'Load it at boot', command: "echo br_netfilter > /etc/modules-load.d/k8s.conf" },
+      { text: 'Load it at boot (appended once: the file may list other modules)', command: "grep -qx br_netfilter /etc/modules-load.d/k8s.conf 2>/dev/null || echo br_netfilter >> /etc/modules-load.d/k8s.conf" },
       { text: 'Then enable the sysctls', command: 'sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1' },
     ],
   },

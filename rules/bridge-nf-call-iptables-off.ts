@@ -17,8 +17,8 @@ export default defineRule({
     steps: [
       { text: 'Set it now', command: 'sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1' },
       {
-        text: 'Keep it across reboots',
-        command: "cat > /etc/sysctl.d/k8s.conf <<'EOF'\nnet.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\nEOF\nsysctl --system",
+        text: 'Keep it across reboots (an existing /etc/sysctl.d/k8s.conf is backed up first)',
+        command: "[ -e /etc/sysctl.d/k8s.conf ] && cp -a /etc/sysctl.d/k8s.conf /etc/sysctl.d/k8s.conf.bak.$(date +%s)\ncat > /etc/sysctl.d/k8s.conf <<'EOF'\nnet.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\nEOF\nsysctl --system",
       },
     ],
   },

@@ -2,7 +2,7 @@
 // cgroup_manager, Docker native.cgroupdriver). dockershim refused to start on it; with remote
 // runtimes pods fail to start (runc: `expected cgroupsPath to be of format "slice:prefix:name"`).
 
-import { defineRule, versionAtLeast, type Citation, type DefinedRule } from '../src/rules/kit.js';
+import { defineRule, versionAtLeast, type Citation, type DefinedRule, withKnownSettings } from '../src/rules/kit.js';
 
 // The mismatch's only visible symptom on containerd/cgroup v2 nodes: the runtime's cgroups and the kubelet's
 // disagree, the kubelet sees the control-plane sandboxes as changed and kills and re-creates them every few minutes
@@ -67,7 +67,7 @@ const rule: DefinedRule = defineRule({
       {
         text: 'containerd: set SystemdCgroup under the runc options (regenerate the config if it has none), then restart containerd',
         command:
-          "containerd config default > /etc/containerd/config.toml   # only if there is no config yet\nsed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml\nsystemctl restart containerd",
+          "[ -e /etc/containerd/config.toml ] || containerd config default > /etc/containerd/config.toml   # only if there is no config yet\ncp -a /etc/containerd/config.toml /etc/containerd/config.toml.bak.$(date +%s)\nsed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml\nsystemctl restart containerd",
       },
       { text: 'CRI-O: [crio.runtime] cgroup_manager = "systemd" (and conmon_cgroup = "pod"); Docker: "exec-opts": ["native.cgroupdriver=systemd"] in /etc/docker/daemon.json' },
       { text: 'kubelet: the same driver in the KubeletConfiguration, then restart the kubelet', command: 'cgroupDriver: {{runtime|\'systemd\'}}\n# then: systemctl restart kubelet' },
@@ -82,7 +82,10 @@ const rule: DefinedRule = defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/configure-cgroup-driver/',
     'https://kubernetes.io/blog/2024/08/21/cri-cgroup-driver-lookup-now-beta/',
   ],
-  check(ctx) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const { evidence, hits } = ctx;
     const rt = evidence.runtime;
     const s = rt?.settings;

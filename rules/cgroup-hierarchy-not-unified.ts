@@ -37,7 +37,7 @@ export default defineRule({
       {
         text: 'Add a drop-in that enables accounting for kubelet.service',
         command:
-          "mkdir -p /etc/systemd/system/kubelet.service.d\ncat > /etc/systemd/system/kubelet.service.d/11-cgroups.conf <<'EOF'\n[Service]\nCPUAccounting=true\nMemoryAccounting=true\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
+          "mkdir -p /etc/systemd/system/kubelet.service.d\n[ -e /etc/systemd/system/kubelet.service.d/11-cgroups.conf ] && cp -a /etc/systemd/system/kubelet.service.d/11-cgroups.conf /etc/systemd/system/kubelet.service.d/11-cgroups.conf.bak.$(date +%s)\ncat > /etc/systemd/system/kubelet.service.d/11-cgroups.conf <<'EOF'\n[Service]\nCPUAccounting=true\nMemoryAccounting=true\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
       },
       { text: 'Or enable it for every unit in /etc/systemd/system.conf (DefaultCPUAccounting=yes, DefaultMemoryAccounting=yes), then reboot or daemon-reexec' },
       { text: 'Check: both lines must name the same cgroup', command: "grep -E ':(cpu|cpuacct|memory)[,:]|:cpu,cpuacct:|:cpuacct,cpu:' /proc/$(pidof kubelet)/cgroup" },

@@ -3,7 +3,7 @@
 // the "missing paths" debug line) and from node state alone (enforceNodeAllocatable lists the
 // reservation and the cgroup directory is absent in some hierarchy now), citing both when both exist.
 
-import { defineRule, type Citation, type RuleOutcome } from '../src/rules/kit.js';
+import { defineRule, type Citation, type RuleOutcome, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-missing-paths',
@@ -51,7 +51,7 @@ export default defineRule({
       {
         text: 'Create the slice in every hierarchy before the kubelet starts, in a drop-in for kubelet.service',
         command:
-          "mkdir -p /etc/systemd/system/kubelet.service.d\ncat > /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf <<'EOF'\n[Service]\nExecStartPre=/bin/mkdir -p {{mkdirs|'/sys/fs/cgroup/cpu,cpuacct/kube.slice /sys/fs/cgroup/cpuset/kube.slice /sys/fs/cgroup/memory/kube.slice /sys/fs/cgroup/pids/kube.slice /sys/fs/cgroup/hugetlb/kube.slice /sys/fs/cgroup/systemd/kube.slice'}}\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
+          "mkdir -p /etc/systemd/system/kubelet.service.d\n[ -e /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf ] && cp -a /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf.bak.$(date +%s)\ncat > /etc/systemd/system/kubelet.service.d/20-reserved-cgroups.conf <<'EOF'\n[Service]\nExecStartPre=/bin/mkdir -p {{mkdirs|'/sys/fs/cgroup/cpu,cpuacct/kube.slice /sys/fs/cgroup/cpuset/kube.slice /sys/fs/cgroup/memory/kube.slice /sys/fs/cgroup/pids/kube.slice /sys/fs/cgroup/hugetlb/kube.slice /sys/fs/cgroup/systemd/kube.slice'}}\nEOF\nsystemctl daemon-reload && systemctl restart kubelet",
       },
       {
         text: 'On cgroup v2, delegate the controllers to the slice instead (Delegate=yes on the slice, or enable them in the parent)',
@@ -66,7 +66,11 @@ export default defineRule({
     'https://github.com/kubernetes/kubernetes/issues/124314',
   ],
   explains: ['node-not-found', 'cni-config-missing'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const cg = evidence.cgroups;
     const broken = cg?.reserved.filter((r) => r.enforced && !r.complete) ?? [];
     if (broken.length) {

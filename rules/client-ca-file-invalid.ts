@@ -3,7 +3,7 @@
 // only: the journal line (`unable to load client CA file …`) belongs to kubelet-dependencies-failed,
 // which this rule explains when both fire.
 
-import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'client-ca-file-invalid',
@@ -20,12 +20,15 @@ export default defineRule({
     summary: 'Point clientCAFile at the cluster CA certificate (kubeadm: /etc/kubernetes/pki/ca.crt) and make sure the file is there.',
     steps: [
       { text: 'Check the file', command: "openssl x509 -noout -subject -in {{file|'/etc/kubernetes/pki/ca.crt'}}" },
-      { text: 'kubeadm worker: the CA is in the kubelet kubeconfig; write it out', command: "kubectl config view --raw --kubeconfig /etc/kubernetes/kubelet.conf -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > /etc/kubernetes/pki/ca.crt" },
+      { text: 'kubeadm worker: the CA is in the kubelet kubeconfig; write it out (an existing file is backed up first)', command: "[ -e {{file|'/etc/kubernetes/pki/ca.crt'}} ] && cp -a {{file|'/etc/kubernetes/pki/ca.crt'}} /root/client-ca.crt.bak.$(date +%s)\nkubectl config view --raw --kubeconfig /etc/kubernetes/kubelet.conf -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d > {{file|'/etc/kubernetes/pki/ca.crt'}}" },
       { text: 'Restart the kubelet', command: 'systemctl restart kubelet' },
     ],
   },
   references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const ca = ctx.evidence.kubeconfig?.clientCA;
     const setting = ctx.evidence.kubeletConfig?.settings.clientCAFile;
     if (ca && !ca.found && !ca.captured) return { skip: `${ca.display}: its folder is not in the captured tree (not captured, or missing with its folder)` };

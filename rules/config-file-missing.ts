@@ -2,7 +2,7 @@
 // pkg/kubelet/kubeletconfig/configfiles), or — when all that was posted is `systemctl status kubelet` for a kubeadm
 // unit that exits before printing a line — inferred as the likely cause and said so, with the check that settles it.
 
-import { defineRule, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'config-file-missing',
@@ -49,6 +49,17 @@ export default defineRule({
   ],
   check(ctx): CheckResult {
     const h = ctx.hits;
+    const gone = ctx.evidence.kubeletConfig?.configInvalid;
+    if (h.count === 0 && gone?.kind === 'missing') {
+      // found on the node: the unit passes --config, and there is no such file
+      const flag = ctx.evidence.kubeletConfig?.flags['config'];
+      return {
+        evidence: [...(flag ? [settingCitation(flag)] : []), { kind: 'absent', source: gone.source, text: `${gone.path} does not exist` }],
+        current: true,
+        vars: { path: gone.path },
+        message: `The kubelet is started with --config=${gone.path}, which does not exist: it exits at start-up (on a kubeadm node, until \`kubeadm init\` or \`kubeadm join\` writes it). Until then its settings are unknown, so the rules that compare them are skipped.`,
+      };
+    }
     if (h.count === 0) return undefined;
     if ((h.byPattern[0] ?? 0) > 0) return { evidence: [] };
     // Only the kubeadm unit's status line: a hint, not a statement. Claim the exit only when the kubelet printed no

@@ -2,7 +2,7 @@
 // connections, the runtime has no CRI plugin (containerd `disabled_plugins = ["cri"]`), or speaks
 // no CRI v1. Node: the configured endpoint's socket is absent, or containerd's CRI is disabled.
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cri-endpoint-unreachable',
@@ -44,11 +44,14 @@ export default defineRule({
     steps: [
       { text: 'Is the runtime running, and where is its socket?', command: 'systemctl status containerd crio cri-docker --no-pager\nls -l /run/containerd/containerd.sock /var/run/crio/crio.sock /var/run/cri-dockerd.sock 2>&1' },
       {
-        text: 'containerd installed with Docker has the CRI plugin disabled: regenerate the config (then set SystemdCgroup = true) and restart',
-        command: 'containerd config default > /etc/containerd/config.toml\nsystemctl restart containerd',
+        text: 'containerd installed with Docker lists "cri" in disabled_plugins: back up its config, take "cri" out of that list, and restart containerd',
+        command: "cp -a /etc/containerd/config.toml /etc/containerd/config.toml.bak.$(date +%s)\nsed -i '/^disabled_plugins/s/\"cri\",\\? *//' /etc/containerd/config.toml\ngrep -n '^disabled_plugins' /etc/containerd/config.toml\nsystemctl restart containerd",
       },
-      { text: 'Point the kubelet at the socket that exists (KubeletConfiguration, v1.27+; or --container-runtime-endpoint)', command: 'containerRuntimeEndpoint: {{suggest|\'unix:///run/containerd/containerd.sock\'}}' },
-      { text: 'Check with crictl', command: 'crictl --runtime-endpoint {{endpoint|suggest|\'unix:///run/containerd/containerd.sock\'}} version' },
+      {
+        text: 'If the runtime listens on another socket, point the kubelet at it{{setWhere|\' (containerRuntimeEndpoint in the KubeletConfiguration, v1.27+; a --container-runtime-endpoint flag overrides it: change the flag where it is set)\'}}',
+        command: "{{setCommand|'containerRuntimeEndpoint: <socket of the running runtime>'}}",
+      },
+      { text: 'Check that the runtime answers where the kubelet will look', command: 'crictl --runtime-endpoint {{suggest|endpoint|\'unix:///run/containerd/containerd.sock\'}} version' },
     ],
   },
   references: [
@@ -56,8 +59,13 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/find-out-runtime-you-use/',
   ],
   explains: ['pleg-unhealthy', 'runtime-down', 'node-not-found'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const rt = evidence.runtime;
+    const fix = rt ? endpointFix(rt.endpoint) : {};
     const cause = hits.captures.cause ? `: ${hits.captures.cause}` : hits.captures.err ? `: ${hits.captures.err.slice(0, 160)}` : '';
     if (rt) {
       const ep = rt.endpoint;
@@ -68,7 +76,7 @@ export default defineRule({
         return {
           evidence: citations,
           current: true,
-          vars: { endpoint: ep.value, causeText: `: ${ep.reason ?? 'the socket does not exist'}`, ...(suggest ? { suggest } : {}) },
+          vars: { endpoint: ep.value, causeText: `: ${ep.reason ?? 'the socket does not exist'}`, ...(suggest ? { suggest } : {}), ...fix },
           message: `The kubelet's CRI endpoint ${ep.value} has no socket (${ep.reason ?? 'missing'})${ep.otherSockets.length ? `; sockets that do exist: ${ep.otherSockets.join(', ')}` : '; no runtime socket exists at all (is the runtime running?)'}.`,
         };
       }
@@ -77,15 +85,47 @@ export default defineRule({
         return {
           evidence: [c.cite, ep.cite],
           current: true,
-          vars: { endpoint: ep.value, causeText: ': containerd runs with its CRI plugin disabled' },
+          vars: { endpoint: ep.value, causeText: ': containerd runs with its CRI plugin disabled', ...fix },
           message: `containerd's config disables the CRI plugin (disabled_plugins = [${c.value.map((x) => `"${x}"`).join(', ')}]), so ${ep.value} answers without a runtime.v1.RuntimeService and the kubelet cannot use it.`,
         };
       }
-      if (hits.count > 0) return { evidence: [], vars: { causeText: cause, ...(suggest ? { suggest } : {}) } };
-      if (!cfg && ep.present === false) return { skip: `no journal match, and ${rt.settings.note ?? 'the kubelet configuration is unavailable'}` };
+      if (hits.count > 0) return { evidence: [], vars: { causeText: cause, ...(suggest ? { suggest } : {}), ...fix } };
+      if (!cfg && ep.present !== true) return { skip: `no journal match, and ${rt.settings.note ?? 'the kubelet configuration is unavailable'}` };
+      // a capture without /run cannot say whether the socket is there: unknown, not a pass
+      if (ep.socketPath && ep.present === undefined) return { skip: `no journal match, and ${ep.reason ?? `${ep.socketPath}: presence unknown`}` };
       return undefined;
     }
     if (hits.count > 0) return { evidence: [], vars: { causeText: cause } };
     return undefined;
   },
 });
+
+/**
+ * Where to change the endpoint, from the evidence: the --container-runtime-endpoint flag overrides the
+ * KubeletConfiguration, so when the flag set it the fix edits the flag in the file that sets it (backed up
+ * first), never the config file. The new value is the socket that exists, never the broken one.
+ */
+function endpointFix(ep: { value: string; cite: Citation; otherSockets: string[] }): Record<string, string> {
+  const to = ep.otherSockets[0] ? `unix://${ep.otherSockets[0]}` : '<socket of the running runtime>';
+  const src = ep.cite.source;
+  const at = `${src}${ep.cite.line !== undefined ? `:${ep.cite.line}` : ''}`;
+  const file = src.startsWith('/') ? src : `/${src}`;
+  const bak = `/root/${file.split('/').pop()}.bak.$(date +%s)`;
+  if (/^--container-runtime-endpoint\b/.test(ep.cite.text ?? '')) {
+    if (/^\/?proc\/\d+\/cmdline$/.test(src))
+      return {
+        setWhere: ` (the running kubelet got it as a --container-runtime-endpoint flag, which overrides the KubeletConfiguration: change the flag in the unit or environment file that passes it)`,
+        setCommand: `systemctl cat kubelet | grep -n -- --container-runtime-endpoint; grep -rn -- --container-runtime-endpoint /var/lib/kubelet/kubeadm-flags.env /etc/default/kubelet /etc/sysconfig/kubelet 2>/dev/null`,
+      };
+    return {
+      setWhere: ` (it is set by the --container-runtime-endpoint flag in ${at}, which overrides the KubeletConfiguration: change it there)`,
+      setCommand: `cp -a ${file} ${bak}\nsed -i 's#--container-runtime-endpoint[= ][^ "]*#--container-runtime-endpoint=${to}#' ${file}\nsystemctl daemon-reload && systemctl restart kubelet`,
+    };
+  }
+  if (ep.cite.line !== undefined && /containerRuntimeEndpoint/.test(ep.cite.text ?? ''))
+    return {
+      setWhere: ` (containerRuntimeEndpoint in ${at})`,
+      setCommand: `cp -a ${file} ${bak}\nsed -i 's#^\\( *containerRuntimeEndpoint:\\).*#\\1 ${to}#' ${file}\nsystemctl restart kubelet`,
+    };
+  return {};
+}

@@ -16,7 +16,7 @@ export default defineRule({
     summary: 'Enable IPv4 forwarding now and persistently.',
     steps: [
       { text: 'Enable it now', command: 'sysctl -w net.ipv4.ip_forward=1' },
-      { text: 'Keep it across reboots', command: "echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/k8s-ipforward.conf\nsysctl --system" },
+      { text: 'Keep it across reboots (an existing file of that name is backed up first)', command: "[ -e /etc/sysctl.d/k8s-ipforward.conf ] && cp -a /etc/sysctl.d/k8s-ipforward.conf /etc/sysctl.d/k8s-ipforward.conf.bak.$(date +%s)\necho 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/k8s-ipforward.conf\nsysctl --system" },
     ],
   },
   references: ['https://kubernetes.io/docs/setup/production-environment/container-runtimes/#forwarding-ipv4-and-letting-iptables-see-bridged-traffic'],

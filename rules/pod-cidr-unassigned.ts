@@ -1,7 +1,7 @@
 // F4: the Node has no spec.podCIDR while the CNI (flannel, kubenet, host-local with usePodCidr) needs one.
 // kube-controller-manager assigns it only with --allocate-node-cidrs=true --cluster-cidr=...
 
-import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'pod-cidr-unassigned',
@@ -42,7 +42,10 @@ export default defineRule({
     'https://kubernetes.io/docs/concepts/cluster-administration/networking/',
     'https://github.com/flannel-io/flannel/blob/master/Documentation/troubleshooting.md',
   ],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const node = ctx.evidence.node;
     const kc = ctx.evidence.kubeletConfig;
     const h = ctx.hits;

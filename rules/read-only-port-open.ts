@@ -1,4 +1,4 @@
-import { defineRule, settingCitation, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'read-only-port-open',
@@ -17,7 +17,10 @@ export default defineRule({
     ],
   },
   references: ['https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/', 'https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/'],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const s = ctx.evidence.kubeletConfig?.settings;
     if (!s) return { skip: 'kubelet configuration unknown' };
     const port = Number(s.readOnlyPort.value);

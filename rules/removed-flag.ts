@@ -27,7 +27,7 @@ export default defineRule({
     summary: 'Delete the removed flags from the file that sets them (moving what still matters into the KubeletConfiguration or the runtime).',
     steps: [
       { text: 'Find every place the flag is set', command: "grep -rn -- '--{{flag|FLAG}}' /var/lib/kubelet/kubeadm-flags.env /etc/default/kubelet /etc/sysconfig/kubelet /etc/systemd/system/kubelet.service* /usr/lib/systemd/system/kubelet.service* 2>/dev/null" },
-      { text: 'Remove it from that file (example for kubeadm-flags.env), then reload and restart', command: "sed -i 's/ *--{{flag|FLAG}}\\(=[^ \"]*\\)\\?//' /var/lib/kubelet/kubeadm-flags.env && systemctl daemon-reload && systemctl restart kubelet" },
+      { text: 'Remove it from that file (example for kubeadm-flags.env), then reload and restart', command: "cp -a /var/lib/kubelet/kubeadm-flags.env /root/kubeadm-flags.env.bak.$(date +%s) && sed -i 's/ *--{{flag|FLAG}}\\(=[^ \"]*\\)\\?//' /var/lib/kubelet/kubeadm-flags.env && systemctl daemon-reload && systemctl restart kubelet" },
     ],
   },
   references: [

@@ -2,7 +2,7 @@
 // (kubeReservedCgroup/systemReservedCgroup) is not set: the kubelet's validation rejects it. When both
 // are unset the kubelet's one aggregated error names both, and so does the finding.
 
-import { defineRule, type Citation, type RuleHits } from '../src/rules/kit.js';
+import { defineRule, type Citation, type RuleHits, withKnownSettings } from '../src/rules/kit.js';
 
 type Field = 'kubeReservedCgroup' | 'systemReservedCgroup';
 const KEY: Record<Field, string> = { systemReservedCgroup: 'system-reserved', kubeReservedCgroup: 'kube-reserved' };
@@ -57,7 +57,11 @@ export default defineRule({
   },
   references: ['https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/', 'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
   explains: ['config-validation-failed'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const cg = evidence.cgroups;
     const s = cg?.settings;
     const unset: Field[] = [];

@@ -2,7 +2,7 @@
 // systemd-resolved hosts uses /run/systemd/resolve/resolv.conf) does not exist, so every pod sandbox
 // creation fails (`Failed to generate sandbox config for pod …: open …: no such file or directory`).
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'resolv-conf-missing',
@@ -33,7 +33,11 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/#known-issues',
     'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/',
   ],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const sys = evidence.system;
     const rc = sys?.resolvConf;
     if (rc && !rc.exists && rc.reason && !/unknown/.test(rc.reason)) {

@@ -16,7 +16,7 @@ export default defineRule({
     summary: 'Either make SELinux work with the runtime, or set it permissive.',
     steps: [
       { text: 'Look for denials first', command: 'ausearch -m avc -ts recent | tail -n 20' },
-      { text: 'Set permissive now and at boot (what the kubeadm install guide does)', command: "setenforce 0\nsed -i 's/^SELINUX=enforcing$/SELINUX=permissive/' /etc/selinux/config" },
+      { text: 'Set permissive now and at boot (what the kubeadm install guide does)', command: "setenforce 0\ncp -a /etc/selinux/config /etc/selinux/config.bak.$(date +%s)\nsed -i 's/^SELINUX=enforcing$/SELINUX=permissive/' /etc/selinux/config" },
       { text: 'Or keep enforcing with the container-selinux policy installed and SELinux enabled in the runtime (containerd: enable_selinux = true; CRI-O: selinux = true)' },
     ],
   },

@@ -1,7 +1,7 @@
 // F9.3: serverTLSBootstrap makes the kubelet request a kubernetes.io/kubelet-serving certificate that
 // kube-controller-manager never approves by itself; until someone does, :10250 has no certificate.
 
-import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'serving-cert-csr-pending',
@@ -38,7 +38,10 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/tls/certificate-rotation/',
     'https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#kubernetes-signers',
   ],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const node = ctx.evidence.node;
     const kc = ctx.evidence.kubeletConfig;
     const serving = ctx.evidence.kubeconfig?.serving;

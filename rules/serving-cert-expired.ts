@@ -3,7 +3,7 @@
 // kubelet.crt in the cert dir, measured against ctx.now. The kubelet never logs this itself; its clients do
 // (the kubelet only sees their TLS alert: serving-cert-rejected).
 
-import { certCitation, daysLeft, defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
+import { certCitation, daysLeft, defineRule, settingCitation, type CheckResult, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'serving-cert-expired',
@@ -34,7 +34,10 @@ export default defineRule({
     'https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/#kubelet-serving-certs',
     'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/',
   ],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const s = ctx.evidence.kubeconfig?.serving;
     const cert = s?.cert;
     if (!s?.found || !cert) return undefined; // no serving certificate on disk: serving-cert-csr-pending / kubelet-dependencies-failed

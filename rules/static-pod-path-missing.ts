@@ -2,7 +2,7 @@
 // on a kubeadm control-plane node that means the API server, etcd, scheduler and controller-manager
 // never start.
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'static-pod-path-missing',
@@ -31,7 +31,11 @@ export default defineRule({
     ],
   },
   references: ['https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/', 'https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const sp = evidence.system?.staticPodPath;
     if (sp?.path && sp.exists === false) {
       const citations: Citation[] = [sp.cite, { kind: 'absent', source: sp.path, text: sp.reason ?? `${sp.path} does not exist` }, ...sp.controlPlaneCites];

@@ -2,7 +2,7 @@
 // kubelet's own refusal; node: active devices in /proc/swaps (SwapTotal in /proc/meminfo) while
 // failSwapOn is not false.
 
-import { defineRule, type Citation } from '../src/rules/kit.js';
+import { defineRule, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'swap-enabled',
@@ -35,7 +35,11 @@ export default defineRule({
     'https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/install-kubeadm/#before-you-begin',
   ],
   explains: ['node-not-found'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const sys = evidence.system;
     const swap = sys?.swap;
     if (swap?.on && swap.failSwapOn) {

@@ -3,7 +3,7 @@
 // "unable to set memory limit to … (current usage: …)". Node: the reserved slice's current memory
 // usage is above the configured systemReserved/kubeReserved memory.
 
-import { defineRule, formatBytes, type Citation } from '../src/rules/kit.js';
+import { defineRule, formatBytes, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 const bytes = (s: string | undefined) => (s && /^\d+$/.test(s) ? `${s} bytes (${formatBytes(Number(s))})` : undefined);
 
@@ -52,7 +52,11 @@ export default defineRule({
   },
   references: ['https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/', 'https://kubernetes.io/docs/concepts/architecture/cgroups/'],
   explains: ['node-not-found'],
-  check({ evidence, hits }) {
+  check(given) {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const known = withKnownSettings(given);
+    if ('skip' in known) return known;
+    const { evidence, hits } = known;
     const cg = evidence.cgroups;
     const vars: Record<string, string> = {};
     const lt = bytes(hits.captures.limit);

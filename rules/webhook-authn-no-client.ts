@@ -1,7 +1,7 @@
 // F5: webhook authentication/authorization is on (kubeadm configs and the v1beta1 defaults turn it on)
 // but the kubelet has no API client: neither --kubeconfig nor --bootstrap-kubeconfig (it runs "standalone").
 
-import { defineRule, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
+import { defineRule, settingCitation, type CheckResult, type Citation, withKnownSettings } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'webhook-authn-no-client',
@@ -26,7 +26,10 @@ export default defineRule({
     ],
   },
   references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'https://kubernetes.io/docs/tasks/administer-cluster/kubelet-config-file/'],
-  check(ctx): CheckResult {
+  check(given): CheckResult {
+    // settings from a KubeletConfiguration that does not parse are unknown: journal matches only, or skipped
+    const ctx = withKnownSettings(given);
+    if ('skip' in ctx) return ctx;
     const kc = ctx.evidence.kubeletConfig;
     const kube = ctx.evidence.kubeconfig;
     if (!kc) return ctx.hits.count > 0 ? { evidence: [] } : { skip: 'kubelet configuration unknown' };

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,7 +22,7 @@ export function ruleFiles(dir) {
     .sort();
 }
 
-export function buildRulesBundle(base = root) {
+export async function buildRulesBundle(base = root) {
   const rulesDir = join(base, 'rules');
   const outDir = join(base, 'dist', 'rules');
   const out = join(outDir, 'index.js');
@@ -62,14 +63,48 @@ export function buildRulesBundle(base = root) {
     'export const entries = [',
     ...entries,
     '];',
+    '// each journal pattern\'s required literals, by pattern source (src/engine/literals.ts primes its memo)',
+    `export const literals = ${JSON.stringify(await literalTableOf(rulesDir, outDir, base))};`,
+    '// the journal patterns src/rules/safety.ts found safe at build time (it checks any other at load)',
+    `export const safePatterns = ${JSON.stringify(await safePatternsOf(rulesDir, outDir, base))};`,
     '',
   ].join('\n');
   writeFileSync(out, text);
   return { written: true, out, rules: entries.length };
 }
 
+/**
+ * Required literals of every built-in journal pattern and of the markers, computed with the compiled
+ * extractor (dist/src/engine/literals.js): a scan then parses no pattern at start-up.
+ */
+async function literalTableOf(rulesDir, outDir, base) {
+  const dist = (p) => import(pathToFileURL(join(base, 'dist', p)).href);
+  const [{ requiredLiterals, literalTable }, { markerLiterals }] = await Promise.all([dist('src/engine/literals.js'), dist('src/engine/needles.js')]);
+  markerLiterals();
+  for (const p of await patternsOf(rulesDir, outDir)) requiredLiterals(p);
+  return literalTable();
+}
+
+/** The built-in journal patterns the load-time safety check accepts. */
+async function safePatternsOf(rulesDir, outDir, base) {
+  const { checkPatternSafety } = await import(pathToFileURL(join(base, 'dist', 'src/rules/safety.js')).href);
+  return (await patternsOf(rulesDir, outDir)).filter((p) => checkPatternSafety(p) === undefined);
+}
+
+/** Every journal pattern source of the built-in rules (YAML read here, code rules from their compiled modules). */
+async function patternsOf(rulesDir, outDir) {
+  const out = [];
+  for (const f of ruleFiles(rulesDir)) {
+    let journal;
+    if (/\.ya?ml$/.test(f)) journal = parseYaml(readFileSync(join(rulesDir, f), 'utf8'))?.match?.journal;
+    else if (f.endsWith('.ts')) journal = (await import(pathToFileURL(join(outDir, f.replace(/\.ts$/, '.js'))).href)).default?.match?.journal;
+    for (const p of Array.isArray(journal) ? journal : []) if (typeof p?.pattern === 'string') out.push(p.pattern);
+  }
+  return out;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = buildRulesBundle();
+  const r = await buildRulesBundle();
   if (r.written) console.log(`build-rules: ${r.rules} built-in rules → ${r.out}`);
   else console.warn(`build-rules: no bundle written (${r.reason}); rules are loaded file by file`);
 }

@@ -4,10 +4,10 @@
 import { main } from '../dist/src/cli.js';
 import { useEmbeddedWorker } from '../dist/src/engine/parallel-scan.js';
 import { useEmbeddedRules } from '../dist/src/rules/load.js';
-import { entries } from '../dist/rules/index.js';
+import * as bundle from '../dist/rules/index.js';
 import { initYoga } from 'yoga-layout';
 
-useEmbeddedRules(entries);
+useEmbeddedRules(bundle);
 // eslint-disable-next-line no-undef -- replaced at bundle time by the worker's bundled CommonJS source
 useEmbeddedWorker(__KUBELET_DOCTOR_WORKER_SOURCE__);
 

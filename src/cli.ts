@@ -11,7 +11,7 @@ import { checkJournalPath, checkRootPath } from './input-check.js';
 import { redact } from './redact.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
-import type { Rule } from './rules/model.js';
+import { showTemplate, type Rule } from './rules/model.js';
 import { runScan, type ScanOptions } from './scan.js';
 import type { Report, Severity } from './types.js';
 import { TOOL_VERSION } from './version.js';
@@ -215,8 +215,7 @@ export function buildProgram(): Command {
         process.stdout.write(`${JSON.stringify(rules.map(({ check: _c, file: _f, ...meta }) => meta), null, 2)}\n`);
         return;
       }
-      const w = Math.max(...rules.map((r) => r.id.length));
-      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(12)}  ${r.title}\n`);
+      process.stdout.write(rulesTable(rules));
     });
 
   program
@@ -239,8 +238,8 @@ export function buildProgram(): Command {
         '',
         `Why: ${r.why.trim()}`,
         '',
-        `Fix: ${r.remediation.summary}`,
-        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${s.text}`, ...(s.command ? s.command.split('\n').map((c) => `       ${c}`) : [])]),
+        `Fix: ${showTemplate(r.remediation.summary)}`,
+        ...r.remediation.steps.flatMap((s, i) => [`  ${i + 1}. ${showTemplate(s.text)}`, ...(s.command ? showTemplate(s.command).split('\n').map((c) => `       ${c}`) : [])]),
       ];
       if (r.match?.journal?.length) {
         lines.push('', 'Journal signatures:');
@@ -251,6 +250,13 @@ export function buildProgram(): Command {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
   return program;
+}
+
+/** `rules` as aligned columns: every column as wide as its widest cell (ids, categories grow with the rules). */
+export function rulesTable(rules: Pick<Rule, 'id' | 'severity' | 'category' | 'title'>[]): string {
+  const rows = rules.map((r) => [r.id, r.severity, r.category, r.title]);
+  const widths = [0, 1, 2].map((c) => Math.max(0, ...rows.map((row) => row[c]!.length)));
+  return rows.map((row) => `${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}\n`).join('');
 }
 
 /**

@@ -19,6 +19,7 @@ import type { LogRecord, Report, SourceInfo } from './types.js';
 import { redactDeep } from './redact.js';
 import { boundRunIndexes, boundRuns } from './run-summary.js';
 import { KUBELET_PROCESS } from './kubelet-identity.js';
+import { readIdentity } from './collectors/identity.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface ScanOptions extends JournalChoice {
@@ -104,7 +105,12 @@ export async function collectNodeState(
     onCollector: o.onCollector,
   };
   const decision = nodeStateDecision(o, jv?.facts.hostnames ?? []);
-  if (decision.collect) return collectEvidence(wanted, opts);
+  if (decision.collect) {
+    const got = await collectEvidence(wanted, opts);
+    const other = o.root ? otherHostWarning(o.root, jv?.facts.hostnames ?? []) : undefined;
+    if (other) got.sources.unshift({ name: o.root!, kind: 'root', problems: [other] });
+    return got;
+  }
   const evidence = new Map<EvidenceKind, Availability>(wanted.map((k) => [k, { ok: false, reason: decision.reason! }]));
   for (const [k, a] of evidence) if (k !== 'node' || !o.nodeFile) o.onCollector?.(k, 'done', a);
   if (!o.nodeFile || !wanted.includes('node')) return { evidence, sources: [] };
@@ -198,6 +204,18 @@ export function nodeStateDecision(o: Pick<ScanOptions, 'root' | 'nodeState' | 'n
     return { collect: false, reason: `node state: not read — the journal is from ${journalHosts[0]}, this machine is ${here} (run on that node, or pass --root with a capture of it)` };
   if (!looksLikeNode()) return { collect: false, reason: `node state: not read — ${here} does not look like a Kubernetes node (no /var/lib/kubelet, /etc/kubernetes or kubelet process); use --root DIR for a captured tree` };
   return { collect: true };
+}
+
+/**
+ * A journal paired with a capture (--root) of another host: the findings would mix two machines. Said as a
+ * problem of the capture (every format lists it), from the journal's host names and the capture's /etc/hostname.
+ */
+export function otherHostWarning(root: string, journalHosts: string[]): string | undefined {
+  const captured = readIdentity(root).hostname;
+  if (!captured || !journalHosts.length) return undefined;
+  const short = (h: string) => h.toLowerCase().split('.')[0];
+  if (journalHosts.some((h) => short(h) === short(captured))) return undefined;
+  return `the journal is from ${journalHosts.slice(0, 3).join(', ')}${journalHosts.length > 3 ? ' …' : ''}, but this capture's /etc/hostname is ${captured}: they may be different machines, and the findings would mix them`;
 }
 
 function nodeKubeletVersion(evidence: Map<EvidenceKind, Availability>): string | undefined {

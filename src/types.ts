@@ -163,7 +163,10 @@ export interface Finding {
 
 export interface Skipped {
   ruleId: string;
+  /** Why, in one line (several missing kinds of evidence joined with "; "). */
   reason: string;
+  /** Each missing kind's reason on its own, when there were several (human outputs list each once). */
+  reasons?: string[];
 }
 
 export interface SourceInfo {

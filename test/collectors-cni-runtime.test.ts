@@ -163,7 +163,12 @@ describe('CNI', () => {
     expect(crio.selected).toBe('etc/cni/net.d/100-crio-bridge.conf');
   });
   it('collector: conf dir missing, and no runtime config at all', async () => {
-    const ev = ((await collect('cni', tree({ 'etc/hostname': 'x\n', 'run/.keep': '' }))) as { value: CniEvidence }).value;
+    // nothing of a node: missing evidence, not a node without CNI
+    const none = await collect('cni', tree({ 'etc/hostname': 'x\n', 'run/.keep': '' }));
+    expect(none.ok).toBe(false);
+    expect((none as { reason: string }).reason).toMatch(/etc\/cni\/net\.d does not exist, and nothing of a node is there/);
+    // a kubelet unit makes it a node: the missing dir is evidence
+    const ev = ((await collect('cni', tree({ 'etc/hostname': 'x\n', 'run/.keep': '', 'etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet\n' }))) as { value: CniEvidence }).value;
     expect(ev.confDirExists).toBe(false);
     expect(ev.confDir.from).toBe('default');
     expect(ev.confDirCite.kind).toBe('absent');

@@ -147,7 +147,7 @@ describe('kubeletConfig collector', () => {
     expect((none as { reason: string }).reason).toMatch(/no kubelet process under proc and no kubelet unit \(tried kubelet\.service, k3s\.service/);
 
     const badYaml = await ok(tree({ 'etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --config=/c.yaml\n', 'c.yaml': 'kind: KubeletConfiguration\nauthentication:\n  anonymous: [\n' }));
-    expect(badYaml.problems.join('\n')).toMatch(/^c\.yaml: invalid YAML: .*line/m);
+    expect(badYaml.problems.join('\n')).toMatch(/^c\.yaml:\d+: invalid YAML: \S/m);
 
     const missingCfg = await ok(tree({ 'etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --config=/nope.yaml\nEnvironmentFile=/etc/sysconfig/kubelet\n' }));
     expect(missingCfg.problems.join('\n')).toContain('kubelet config file nope.yaml: nope.yaml does not exist');

@@ -37,4 +37,24 @@ describe('built-in rules bundle', () => {
     const byId = new Map(perFile.map((r) => [r.id, r]));
     for (const r of bundled!) if (r.kind === 'code') expect(r.check).toBe(byId.get(r.id)!.check);
   });
+
+  it("carries each pattern's required literals and safety verdict as computed at load, and a user rule is still checked", async () => {
+    const gen = spawnSync(process.execPath, [join(root, 'scripts/build-rules.mjs')], { encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    const bundle = (await import(`${pathToFileURL(join(root, 'dist/rules/index.js')).href}?t=${Date.now()}`)) as { literals: Record<string, string[] | null>; safePatterns: string[] };
+    const { requiredLiterals } = await import('../src/engine/literals.js');
+    const { checkPatternSafety } = await import('../src/rules/safety.js');
+    const { rules } = await loadRules([]);
+    const patterns = rules.flatMap((r) => (r.match?.journal ?? []).map((p) => p.pattern));
+    expect(patterns.length).toBeGreaterThan(100);
+    for (const p of patterns) {
+      expect(bundle.literals[p], p).toEqual(requiredLiterals(p) ?? null);
+      expect(bundle.safePatterns, p).toContain(p);
+    }
+    // the compiled checker, primed with the bundle's list, still refuses a pattern that is not on it
+    const dist = (await import(pathToFileURL(join(root, 'dist/src/rules/safety.js')).href)) as typeof import('../src/rules/safety.js');
+    dist.primeSafePatterns(bundle.safePatterns);
+    expect(dist.checkPatternSafety('(a+)+$')).toMatch(/nested unbounded/);
+    expect(checkPatternSafety('(a+)+$')).toMatch(/nested unbounded/);
+  });
 });

@@ -41,6 +41,12 @@ const BAD: [string, RegExp][] = [
   ['.*.*.*.*zzz', /back to back/],
   ['a\\d+\\d+b', /back to back/],
   ['x.*\\w+y', /back to back/],
+  // judged on the characters each atom can match, not on how it is written
+  ['a\\d+\\w+b', /back to back/],
+  ['a[0-9]+\\d*b', /back to back/],
+  ['id=[a-f]+[A-F0-9]+;', /back to back/],
+  // inside a lookahead as anywhere else
+  ['(?=(a+)+b)', /nested unbounded/],
 ];
 
 const GOOD = [
@@ -54,6 +60,8 @@ const GOOD = [
   '\\(a+\\)+',
   'a.*b.*c', // not back to back: each .* is anchored by a literal
   '\\d+\\s+x', // two atoms that cannot share a character
+  '[a-f]+[g-z]+', // nor can these, case-insensitively
+  'x(?:ab)+(?:cd)+y', // groups of disjoint characters
 ];
 
 describe('checkPatternSafety', () => {
@@ -79,24 +87,47 @@ describe('checkPatternSafety', () => {
     );
   });
 
-  it('patterns it accepts run in bounded time on hostile lines', () => {
+  it('patterns it accepts finish on hostile lines (a hang detector, not a speed measurement)', () => {
+    // a form the check refuses, (a+)+$, would not finish on this line in any lifetime; the accepted ones,
+    // polynomial at worst (a.*b.*c) and bounded by MATCH_WINDOW, take milliseconds. The bound is far above
+    // both so that a loaded machine cannot fail it: speed itself is measured by `npm run bench`.
     const ok = GOOD.map((p) => new RegExp(p, 'i'));
     const line = `${'a'.repeat(MATCH_WINDOW)}!`;
     const t0 = performance.now();
     for (const re of ok) re.test(line);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(30_000);
   });
 });
 
 describe('requiredLiterals', () => {
   it('finds literals inside groups and per alternative', () => {
+    // a literal's head is as required as the whole of it: 32 characters are kept
     expect(requiredLiterals('(?:the containerRuntimeEndpoint was not specified|container runtime endpoint address was not)')).toEqual([
-      'the containerruntimeendpoint was not specified',
-      'container runtime endpoint address was not',
+      'the containerruntimeendpoint was',
+      'container runtime endpoint addre',
     ]);
-    expect(requiredLiterals('abc(?:defg)?hij')).toBeUndefined();
+    // an optional group between literals: both readings
+    expect(requiredLiterals('abc(?:defg)?hij')).toEqual(['abcdefghij', 'abchij']);
     expect(requiredLiterals('^(?!.*plugin type=).*?dial tcp (?<ep>\\S+): connect')).toEqual(['dial tcp ']);
     expect(requiredLiterals('(?=invalid taint: )')).toEqual(['invalid taint: ']);
+  });
+
+  it('joins literals across group boundaries, so short words become the phrases they are part of', () => {
+    // without the join these would be `panic` and `http`: 5-byte needles halve the byte scan's stride
+    expect(requiredLiterals('^(?:panic|fatal error): ')).toEqual(['panic: ', 'fatal error: ']);
+    expect(requiredLiterals('"?(?<url>https?://[^/"]+)/api')).toEqual(['https://', 'http://']);
+    expect(requiredLiterals('[Ff]ailed to (?:run|start) kubelet')).toEqual(['failed to run kubelet', 'failed to start kubelet']);
+    expect(requiredLiterals('unable to (?:fetch )?load config')).toEqual(['unable to fetch load config', 'unable to load config']);
+    // too many readings to list: the best required part
+    expect(requiredLiterals('a?b?c?d?e? kubelet (?:x|y)')).toEqual([' kubelet x', ' kubelet y']);
+    // a quoted value breaks a literal: its quotes are escaped in structured lines
+    expect(requiredLiterals('msg="(?:abcdef)"')).toEqual(['abcdef']);
+  });
+
+  it('answers a pattern it cannot parse with no literal, and remembers answers by source', () => {
+    expect(requiredLiterals('(unclosed group here')).toBeUndefined();
+    const a = requiredLiterals('swap is on (?:now|again)');
+    expect(requiredLiterals('swap is on (?:now|again)')).toEqual(a);
   });
 
   it('every literal occurs in every match (random texts around literal patterns)', () => {

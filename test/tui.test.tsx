@@ -153,10 +153,15 @@ describe('tui views (ink-testing-library)', () => {
     expect(f).toContain('severity: error');
     rows = f.split('\n').filter((l) => /^[› ] /.test(l) && /ERROR|WARN|INFO/.test(l));
     expect(rows.map((r) => r.includes('ERROR'))).toEqual([true]);
+    // a threshold, as --fail-on means it: warning and above keeps the error too
     await t.press('s');
-    expect(t.frame()).toContain('severity: warning');
-    expect(t.frame()).toContain('3 of 5');
-    await t.press('s', 's');
+    f = t.frame();
+    expect(f).toContain('severity: warning and above');
+    rows = f.split('\n').filter((l) => /^[› ] /.test(l) && /ERROR|WARN|INFO/.test(l));
+    expect(rows.some((r) => r.includes('ERROR'))).toBe(true);
+    expect(rows.some((r) => r.includes('INFO'))).toBe(false);
+    expect(f).toContain('4 of 5');
+    await t.press('s');
     expect(t.frame()).not.toContain('severity:');
     // a filter kept with Enter, then the selection opens the filtered finding
     await t.press('/', 'p', 'l', 'e', 'g', KEY.enter);
@@ -319,5 +324,71 @@ describe('tui pieces', () => {
     const opened = exitSummary(r, { color: false, opened: r.findings[2] });
     expect(opened).toContain('Fix for The kubelet client certificate expires in 3 days [client-cert-expiring]:');
     expect(opened).toContain('kubeadm certs renew all');
+  });
+
+  it('two Backspaces in one read both delete', async () => {
+    const t = mount(sampleReport());
+    await tick();
+    await t.press('/', 'c', 'e', 'r', 't');
+    await t.press('\u007F\u007F');
+    expect(t.frame()).toContain('filter: /ce▏');
+    await t.press('\u007F\u007F\u007F');
+    expect(t.frame()).toContain('filter: /▏');
+  });
+
+  it('a tiny terminal: the frame is never wider than it, and the footer keeps whole words', async () => {
+    for (const [w, h] of [[24, 10], [16, 8]] as const) {
+      const t = mount(sampleReport(), { columns: w, rows: h });
+      await tick();
+      const f = t.frame();
+      fits(f, w, h - 1);
+      const footer = f.split('\n').pop()!;
+      expect(footer, footer).not.toContain('…');
+      await t.press('?');
+      const help = t.frame().split('\n').pop()!;
+      expect(help, help).not.toContain('…');
+      t.unmount();
+    }
+  });
+
+  it('help explains the marks on a row (past, benign, exit)', async () => {
+    const t = mount(sampleReport(), { columns: 100, rows: 60 });
+    await tick();
+    await t.press('?');
+    const f = t.frame();
+    expect(f).toContain('Marks on a row');
+    expect(f).toMatch(/past +seen only in earlier kubelet runs/);
+    expect(f).toMatch(/benign +a known harmless message/);
+    expect(f).toMatch(/exit +this made the kubelet exit/);
+  });
+
+  it('progress moves while a regular file is read (read by offset, with no stream to count)', async () => {
+    const { progressUpdater } = await import('../src/tui/run.js');
+    const { progressLines } = await import('../src/tui/store.js');
+    const { runScan } = await import('../src/scan.js');
+    const { builtinRules, scratchDir } = await import('./helpers.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const file = join(scratchDir(), 'kubelet.log');
+    const line = 'Nov 20 10:00:00 worker-1 kubelet[700]: I1120 10:00:00.000000     700 reflector.go:1] Listing and watching *v1.Node\n';
+    writeFileSync(file, line.repeat(Math.ceil((3 << 20) / line.length)));
+    const store = new Store({ sources: [{ name: file, bytes: 0, size: 3 << 20, lines: 0, done: false }] });
+    const seen: number[] = [];
+    const update = progressUpdater(store);
+    await runScan({
+      rules: await builtinRules(),
+      journals: [file],
+      noJournalctl: true,
+      nodeState: false,
+      now: new Date('2026-11-22T00:00:00Z'),
+      onProgress: (s, l, b) => {
+        update(s, l, b);
+        seen.push(store.get().sources[0]!.bytes);
+      },
+    });
+    const partial = seen.filter((b) => b > 0 && b < 3 << 20);
+    expect(partial.length).toBeGreaterThan(0);
+    store.set({ sources: [{ ...store.get().sources[0]!, bytes: partial[0]! }] });
+    expect(progressLines(store.get(), 80).map(lineText).join('\n')).toMatch(/ [1-9]\d?%/);
   });
 });

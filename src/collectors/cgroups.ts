@@ -97,6 +97,8 @@ export interface CgroupsEvidence {
   /** The settings used (from the kubelet configuration or its defaults). */
   settings: {
     from: 'kubeletConfig' | 'defaults';
+    /** Set when the KubeletConfiguration does not parse: the settings are unknown (the reason). */
+    unknown?: string;
     note?: string;
     cgroupDriver: string;
     enforceNodeAllocatable: string[];
@@ -160,6 +162,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<Cgroups
     runtimes: [],
     settings: {
       from: settings.from,
+      ...(settings.unknown ? { unknown: settings.unknown } : {}),
       note: settings.note,
       cgroupDriver: settings.cgroupDriver,
       enforceNodeAllocatable: settings.enforceNodeAllocatable,

@@ -47,7 +47,7 @@ export interface CniEvidence {
   plugins: CniPlugin[];
   /** Citation for an empty/missing conf dir. */
   confDirCite: Citation;
-  settings: { from: 'kubeletConfig' | 'defaults'; note?: string };
+  settings: { from: 'kubeletConfig' | 'defaults'; note?: string; /** Set when the KubeletConfiguration does not parse (the reason). */ unknown?: string };
   problems: string[];
 }
 
@@ -98,11 +98,17 @@ export async function collect(ctx: CollectContext): Promise<Availability<CniEvid
     otherEntries: [],
     plugins: [],
     confDirCite: { kind: 'absent', source: display(root, dir), text: `${dir} does not exist` },
-    settings: { from: settings.from, note: settings.note },
+    settings: { from: settings.from, note: settings.note, ...(settings.unknown ? { unknown: settings.unknown } : {}) },
     problems,
   };
   const ls = listDir(root, dir);
   if (!ls.ok) {
+    // a missing conf dir means "no network" only on a node: a kubelet (unit or process) or a container
+    // runtime (its config, process or socket) must be there. A capture with none of them (an empty --root,
+    // a tar of the wrong directory) is missing evidence, not a node without CNI.
+    const runtimeSeen = !!runtime && (runtime.endpoint.present === true || runtime.processes.length > 0 || !!(runtime.containerd?.files.length || runtime.crio?.files.length || runtime.docker?.files.length));
+    const kubeletSeen = (await ctx.get('kubeletConfig')).ok;
+    if (!runtimeSeen && !kubeletSeen && ls.code === 'ENOENT') return { ok: false, reason: `cni: ${display(root, dir)} does not exist, and nothing of a node is there either (no kubelet unit or process, no container runtime config, process or socket): not a node's tree` };
     ev.confDirReason = ls.reason;
     if (ls.code !== 'ENOENT' && ls.code !== 'ENOTDIR') ev.confDirCite = { kind: 'absent', source: display(root, dir), text: ls.reason };
     return { ok: true, value: ev };

@@ -131,7 +131,7 @@ export function readKubeconfig(root: string, nodePath: string, role: KubeconfigF
   if (!f.ok) return { file: { ...base, problem: f.missing ? `${f.display} does not exist` : f.reason } };
   let doc: Obj;
   try {
-    doc = obj(parseYamlSafe(f.text, f.display));
+    doc = obj(parseYamlSafe(f.text, f.display, base.problems));
   } catch (e) {
     return { file: { ...base, problem: (e as Error).message } };
   }

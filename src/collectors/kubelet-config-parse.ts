@@ -10,12 +10,13 @@ import type { Word } from './unit-file.js';
 
 // ---- config files with line numbers -----------------------------------------------------------------
 
-export function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json' } {
-  const value = parseYamlSafe(text, display) as Record<string, unknown>;
+export function flattenDoc(text: string, file: string, display: string): { value: Record<string, unknown>; fields: Record<string, Setting>; format: 'yaml' | 'json'; warnings: string[] } {
+  const warnings: string[] = [];
+  const value = parseYamlSafe(text, display, warnings) as Record<string, unknown>;
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${display}: a KubeletConfiguration must be a mapping`);
   const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yaml();
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, logLevel: 'silent' });
   const fields: Record<string, Setting> = {};
   const lines = text.split('\n');
   const walk = (node: unknown, prefix: string) => {
@@ -37,7 +38,7 @@ export function flattenDoc(text: string, file: string, display: string): { value
   };
   walk(doc.contents, '');
   void file;
-  return { value, fields, format: text.trimStart().startsWith('{') ? 'json' : 'yaml' };
+  return { value, fields, format: text.trimStart().startsWith('{') ? 'json' : 'yaml', warnings };
 }
 
 export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

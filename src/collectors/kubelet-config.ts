@@ -85,6 +85,12 @@ export interface KubeletConfigEvidence {
   configFormat?: 'yaml' | 'json';
   /** The --config file as given (node path shown as in citations), if any. */
   configPath?: string;
+  /**
+   * A KubeletConfiguration file (--config, or a --config-dir drop-in) the kubelet cannot use: missing, unreadable,
+   * or not parsing. The kubelet exits at start-up with it, and every setting the file would hold is unknown
+   * (never a default).
+   */
+  configInvalid?: { kind: 'missing' | 'unreadable' | 'invalid'; source: string; path: string; line?: number; text?: string; message: string };
   /** Every field of the merged config file(s) by dotted path, with its source line. */
   configFields: Record<string, Setting>;
   /** Effective values with their sources: flag > config file > kubelet default. */
@@ -279,11 +285,13 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
   let config: Record<string, Setting> = {};
   const configFiles: string[] = [];
   let configFormat: 'yaml' | 'json' | undefined;
+  let configInvalid: KubeletConfigEvidence['configInvalid'];
   const cfgFlag = flags.config?.value;
   const readConfig = (nodePath: string): boolean => {
     const f = readNodeFile(root, nodePath);
     if (!f.ok) {
       problems.push(`kubelet config file ${f.display}: ${f.reason}`);
+      configInvalid ??= { kind: f.missing ? 'missing' : 'unreadable', source: f.display, path: nodePath, message: f.reason };
       return false;
     }
     try {
@@ -292,11 +300,19 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
       config = { ...config, ...parsed.fields };
       configFiles.push(f.display);
       configFormat ??= parsed.format;
-      ctx.source({ name: f.display, kind: 'collector', format: parsed.format, problems: [] });
+      ctx.source({ name: f.display, kind: 'collector', format: parsed.format, problems: parsed.warnings });
       return true;
     } catch (e) {
-      problems.push((e as Error).message);
-      ctx.source({ name: f.display, kind: 'collector', problems: [(e as Error).message] });
+      const message = (e as Error).message;
+      problems.push(message);
+      ctx.source({ name: f.display, kind: 'collector', problems: [message] });
+      // the first file that does not parse is the one the kubelet stops at
+      if (!configInvalid || configInvalid.kind !== 'invalid') {
+        const at = message.startsWith(`${f.display}:`) ? /^:(\d+):/.exec(message.slice(f.display.length)) : null;
+        const line = at ? Number(at[1]) : undefined;
+        const text = line !== undefined ? f.text.split('\n')[line - 1]?.trim() : undefined;
+        configInvalid = { kind: 'invalid', source: f.display, path: nodePath, ...(line !== undefined ? { line } : {}), ...(text ? { text } : {}), message: message.startsWith(f.display) ? message.slice(f.display.length).replace(/^(?::\d+)?:\s*/, '') : message };
+      }
       return false;
     }
   };
@@ -399,6 +415,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     configFiles,
     configFormat,
     ...(configFiles[0] ? { configPath: configFiles[0] } : {}),
+    ...(configInvalid ? { configInvalid } : {}),
     configFields: config,
     settings: effective,
     values,

@@ -63,6 +63,8 @@ export interface KubeletSettings {
   from: 'kubeletConfig' | 'defaults';
   /** Why defaults are used (kubeletConfig unavailable), said in evidence. */
   note?: string;
+  /** Set when the KubeletConfiguration does not parse: the settings are unknown (why, for skip reasons). */
+  unknown?: string;
   /** The config file the values came from, when known. */
   configPath?: string;
   cgroupDriver: string;
@@ -99,6 +101,17 @@ export interface SettingsSource {
   settings: Partial<Record<CitedField | 'containerRuntime', Setting | undefined>>;
   configPath?: string;
   kubeletVersion?: string;
+  /** A KubeletConfiguration the kubelet cannot use (kubelet-config.ts): its settings are unknown. */
+  configInvalid?: ConfigInvalid;
+}
+
+type ConfigInvalid = { kind: 'missing' | 'unreadable' | 'invalid'; source: string; line?: number };
+
+/** Why the kubelet's settings are unknown when its KubeletConfiguration does not parse (a skip reason). */
+export function configUnknownReason(c: ConfigInvalid): string {
+  const what = c.kind === 'missing' ? 'does not exist' : c.kind === 'unreadable' ? 'cannot be read' : 'does not parse';
+  const see = c.kind === 'missing' ? '; see config-file-missing' : c.kind === 'invalid' ? '; see config-file-invalid' : '';
+  return `kubelet settings unknown: its KubeletConfiguration ${c.source}${c.line !== undefined ? `:${c.line}` : ''} ${what} (the kubelet cannot start with it${see})`;
 }
 
 const CITED_FIELDS = [
@@ -122,8 +135,10 @@ function shown(v: unknown): string | undefined {
  * when it is unavailable (then the defaults table alone, said so in `from` and `note`).
  */
 export function settingsView(source: SettingsSource | undefined, opts: { version?: string; unavailable?: string } = {}): KubeletSettings {
-  const from = source ? 'kubeletConfig' : 'defaults';
-  const note = source ? undefined : `kubelet configuration unavailable (${opts.unavailable ?? 'not collected'}); kubelet defaults assumed`;
+  // a config file that does not parse leaves every setting it would hold unknown: never compared as a default
+  const unknown = source?.configInvalid ? configUnknownReason(source.configInvalid) : undefined;
+  const from = source && !unknown ? 'kubeletConfig' : 'defaults';
+  const note = unknown ?? (source ? undefined : `kubelet configuration unavailable (${opts.unavailable ?? 'not collected'}); kubelet defaults assumed`);
   const version = opts.version ?? source?.kubeletVersion;
   // a value set by a flag or the config file; defaults are filled below from the one table
   const set = <T>(field: CitedField | 'containerRuntime'): T | undefined => {
@@ -138,6 +153,7 @@ export function settingsView(source: SettingsSource | undefined, opts: { version
   const s: KubeletSettings = {
     from,
     note,
+    ...(unknown ? { unknown } : {}),
     configPath: source?.configPath,
     cgroupDriver: driver ?? dflt('cgroupDriver'),
     cgroupDriverSet: driver !== undefined,
@@ -168,7 +184,7 @@ export function settingsView(source: SettingsSource | undefined, opts: { version
   };
   for (const field of CITED_FIELDS) {
     const setting = source?.settings[field];
-    const explicit = setting && setting.origin !== 'default' ? setting : undefined;
+    const explicit = from === 'kubeletConfig' && setting && setting.origin !== 'default' ? setting : undefined;
     s.set[field] = explicit !== undefined;
     const effText = shown((s as unknown as Record<string, unknown>)[field]);
     s.cites[field] = explicit

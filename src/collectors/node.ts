@@ -154,8 +154,9 @@ function fromFile(root: string, nodePath: string, file: string, want: string | u
   if (r.truncated) return { ok: false, reason: `node: ${file} is larger than 4 MiB; not read` };
   const text = r.text;
   let doc: Obj;
+  const warnings: string[] = [];
   try {
-    doc = obj(parseYamlSafe(text, file));
+    doc = obj(parseYamlSafe(text, file, warnings));
   } catch (e) {
     return { ok: false, reason: `node: ${(e as Error).message}` };
   }
@@ -170,6 +171,7 @@ function fromFile(root: string, nodePath: string, file: string, want: string | u
   const events = items.filter((i) => i.kind === 'Event');
   if (csrs.length) ev.csrs = csrs.map(csrFromObject);
   if (events.length) ev.events = events.filter((e) => obj(e.involvedObject).name === ev.name || obj(e.regarding).name === ev.name).map(eventFromObject);
+  ev.problems.push(...warnings);
   return { ok: true, value: ev };
 }
 
@@ -237,9 +239,13 @@ export async function collect(ctx: CollectContext): Promise<Availability<NodeEvi
   }
   if (nodeFile && read) {
     const r = fromFile(read.root, read.path, nodeFile, want, read.root === '/');
-    if (r.ok) ctx.source({ name: nodeFile, kind: 'file', format: 'node', problems: [] });
+    // a Node object that was given (or saved in the tree) and cannot be used is a problem of that input, in every format
+    ctx.source({ name: nodeFile, kind: 'file', format: 'node', problems: r.ok ? [...r.value.problems] : [r.reason] });
     return r;
   }
   if (!ctx.opts.useApi) return { ok: false, reason: `node: no Node object (pass --node FILE saved with kubectl get node NAME -o yaml${ctx.opts.live ? '' : ', or put it in the tree as node.yaml'}, or --api)` };
-  return fromApi(ctx, want, kube);
+  const api = await fromApi(ctx, want, kube);
+  // an API server that was to be asked and could not be is said as a problem, not only as skipped rules
+  if (!api.ok) ctx.source({ name: 'API server (Node object)', kind: 'api', problems: [api.reason] });
+  return api;
 }

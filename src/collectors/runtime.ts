@@ -21,6 +21,8 @@ export type RuntimeKind = 'containerd' | 'crio' | 'docker' | 'cri-dockerd' | 'un
 export interface RuntimeEvidence {
   settings: {
     from: 'kubeletConfig' | 'defaults';
+    /** Set when the KubeletConfiguration does not parse: the settings are unknown (the reason). */
+    unknown?: string;
     note?: string;
     cgroupDriver: string;
     cgroupDriverSet: boolean;
@@ -143,6 +145,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<Runtime
   const ev: RuntimeEvidence = {
     settings: {
       from: settings.from,
+      ...(settings.unknown ? { unknown: settings.unknown } : {}),
       note: settings.note,
       cgroupDriver: settings.cgroupDriver,
       cgroupDriverSet: settings.cgroupDriverSet,

@@ -20,7 +20,7 @@ export interface SysctlValue {
 }
 
 export interface SystemEvidence {
-  settings: { from: 'kubeletConfig' | 'defaults'; note?: string };
+  settings: { from: 'kubeletConfig' | 'defaults'; note?: string; /** Set when the KubeletConfiguration does not parse (the reason). */ unknown?: string };
   swap: {
     /** Whether /proc/swaps could be read; otherwise `reason`. */
     readable: boolean;
@@ -243,7 +243,7 @@ export async function collect(ctx: CollectContext): Promise<Availability<SystemE
   const kernelCmdline = cl.ok ? { text: cl.text.trim(), params: parseCmdline(cl.text) } : undefined;
 
   const ev: SystemEvidence = {
-    settings: { from: settings.from, note: settings.note },
+    settings: { from: settings.from, note: settings.note, ...(settings.unknown ? { unknown: settings.unknown } : {}) },
     swap,
     sysctls,
     brNetfilter,

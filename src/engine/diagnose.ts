@@ -2,7 +2,7 @@
 // cause explains are folded under it; signatures only seen in earlier kubelet runs rank last.
 
 import type { Availability, Evidence, EvidenceKind, JournalEvidence } from '../evidence.js';
-import { fillTemplate, satisfies, type Rule, type RuleOutcome } from '../rules/model.js';
+import { fillTemplate, satisfies, tidyProse, type Rule, type RuleOutcome } from '../rules/model.js';
 import type { Citation, Finding, KubeletRun, Report, Severity, Skipped } from '../types.js';
 import { EXIT_RULE_ID, tellingRun } from './exit.js';
 import { emptyHits, type RuleHits } from './hits.js';
@@ -62,7 +62,8 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
       else missing.push(a ? a.reason : `${kind}: not collected`);
     }
     if (Object.keys(have).length === 0) {
-      skipped.push({ ruleId: rule.id, reason: [...new Set(missing)].join('; ') });
+      const reasons = [...new Set(missing)];
+      skipped.push({ ruleId: rule.id, reason: reasons.join('; '), ...(reasons.length > 1 ? { reasons } : {}) });
       continue;
     }
     const h = hits.get(rule.id) ?? emptyHits(rule.match?.journal?.length ?? 0);
@@ -101,12 +102,12 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
         severity: rule.benign ? 'info' : (o.severity ?? rule.severity),
         title: rule.title,
         category: rule.category,
-        message: o.message ?? fillTemplate(rule.message, vars),
+        message: o.message !== undefined ? tidyProse(o.message) : fillTemplate(rule.message, vars, true),
         why: rule.why.trim(),
         evidence: citations,
         remediation: {
-          summary: fillTemplate(rule.remediation.summary, vars),
-          steps: rule.remediation.steps.map((s) => ({ text: fillTemplate(s.text, vars), ...(s.command ? { command: fillTemplate(s.command, vars) } : {}) })),
+          summary: fillTemplate(rule.remediation.summary, vars, true),
+          steps: rule.remediation.steps.map((s) => ({ text: fillTemplate(s.text, vars, true), ...(s.command ? { command: fillTemplate(s.command, vars) } : {}) })),
         },
         references: rule.references,
         explains: [],
@@ -207,13 +208,23 @@ function wouldCycle(cause: Finding, f: Finding, all: Finding[]): boolean {
 }
 
 /** One-line verdict for the report header. */
-export function verdict(report: Pick<Report, 'findings' | 'crashLoop' | 'runs' | 'skipped'>): string {
+export function verdict(report: Pick<Report, 'findings' | 'crashLoop' | 'runs' | 'skipped'> & Partial<Pick<Report, 'sources' | 'rulesRun'>>): string {
   const top = report.findings.find((f) => !f.explainedBy && f.current && !f.benign);
   const loop = report.crashLoop ? ` (crash loop: ${report.crashLoop.runs} runs${report.crashLoop.restartCounter ? `, restart counter ${report.crashLoop.restartCounter}` : ''})` : '';
   if (!top) {
     const past = report.findings.find((f) => !f.current && !f.benign);
     if (past) return `No current failure; earlier kubelet runs showed: ${past.title}`;
-    return report.findings.length ? 'No failure found; only known-benign messages' : 'No known failure signature found';
+    if (report.findings.length) return 'No failure found; only known-benign messages';
+    // a journal with nothing in it (empty, or journalctl's `-- No entries --`) is no evidence of health: say so
+    const journals = (report.sources ?? []).filter((s) => s.kind === 'journal');
+    if (journals.length && journals.every((s) => s.records === 0)) {
+      const names = journals.map((s) => s.name).join(', ');
+      return report.rulesRun?.length
+        ? `No known failure signature found in the node state; the journal (${names}) holds no log records, so nothing was read from it`
+        : `Nothing to diagnose: the journal (${names}) holds no log records (empty, or only "-- No entries --")`;
+    }
+    if (report.rulesRun && report.rulesRun.length === 0 && report.skipped.length) return 'Nothing to diagnose: every rule was skipped for missing evidence (the reasons are listed with the skipped rules)';
+    return 'No known failure signature found';
   }
   if (top.causedExit) return `kubelet exits: ${top.title}${loop}`;
   if (top.severity === 'error') return `${top.title}${loop}`;

@@ -83,6 +83,8 @@ export class FastPath {
         }
         if (bytesRead === 0) break;
         pos += bytesRead;
+        // a file read by offset never passes a stream's 'data' events: say how far it got (the TUI's percentage)
+        this.x.opts.onProgress?.(st.info.name, st.lineNo, pos - start);
         if ((sinceYield += bytesRead) >= YIELD_BYTES) {
           sinceYield = 0;
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -194,7 +196,7 @@ export class FastPath {
         this.flush(st);
         const len = nl - s;
         const line = buf.toString('utf8', s, len > HEAD_CAP ? s + HEAD_CAP : nl);
-        const rec = this.x.examine(st, line, st.lineNo, len);
+        const rec = this.x.examine(st, line, st.lineNo, len, true, !dirty && len <= HEAD_CAP);
         this.afterExamined(st, rec, line);
       }
       s = nl + 1;

@@ -6,9 +6,11 @@ import type { JournalPattern, Rule } from '../rules/model.js';
 import { MATCH_WINDOW } from '../rules/safety.js';
 import { cutAt, partialPattern } from './partial.js';
 import { asciiLiteral, HASH_MUL, indexGrams } from './byte-search.js';
+import { requiredLiterals } from './literals.js';
 
 // the old import path of the byte search (engine/byte-search.ts)
 export { asciiLiteral, LiteralScanner } from './byte-search.js';
+export { requiredLiterals } from './literals.js';
 
 export interface CompiledPattern {
   ruleId: string;
@@ -47,112 +49,6 @@ export interface Matcher {
   match(rec: LogRecord, onMatch: (p: CompiledPattern, m: RegExpExecArray, text: string) => void): void;
 }
 
-/**
- * Literals one of which every match of `source` must contain (lower-cased), or undefined when that cannot
- * be told with literals of at least 4 characters. Groups are descended: an alternation needs one literal
- * per branch, a sequence needs its best element (a run of plain characters, or a required group); optional
- * parts (`?`, `*`, `{0,n}`) and lookarounds require nothing.
- */
-export function requiredLiterals(source: string): string[] | undefined {
-  let i = 0;
-  const MIN = 4;
-  type Req = string[] | undefined;
-  const score = (r: Req) => (r ? Math.min(...r.map((x) => x.length)) * 8 - r.length : -1);
-  const better = (a: Req, b: Req): Req => (score(b) > score(a) ? b : a);
-  // parse an alternation until `)` or the end; returns the requirement of the whole
-  const alternation = (): Req => {
-    const branches: Req[] = [sequence()];
-    while (source[i] === '|') {
-      i++;
-      branches.push(sequence());
-    }
-    if (branches.some((b) => !b)) return undefined;
-    return [...new Set(branches.flatMap((b) => b!))];
-  };
-  const quantifier = (): { optional: boolean; repeated: boolean } => {
-    const c = source[i];
-    let q = { optional: false, repeated: false };
-    if (c === '?') q = { optional: true, repeated: false };
-    else if (c === '*') q = { optional: true, repeated: true };
-    else if (c === '+') q = { optional: false, repeated: true };
-    else if (c === '{') {
-      const m = /^\{(\d*)(,?)(\d*)\}/.exec(source.slice(i));
-      if (!m) return q; // a literal `{`
-      i += m[0].length;
-      if (source[i] === '?') i++;
-      const min = m[1] === '' ? 0 : Number(m[1]);
-      return { optional: min === 0, repeated: m[2] === ',' || Number(m[3] || m[1]) > 1 };
-    } else return q;
-    i++;
-    if (source[i] === '?') i++; // lazy
-    return q;
-  };
-  const sequence = (): Req => {
-    let best: Req;
-    let run = '';
-    const flush = () => {
-      if (run.length >= MIN) best = better(best, [run.toLowerCase()]);
-      run = '';
-    };
-    while (i < source.length && source[i] !== '|' && source[i] !== ')') {
-      const c = source[i]!;
-      let lit: string | undefined;
-      let req: Req;
-      let atom = false;
-      if (c === '(') {
-        i++;
-        // lookarounds: a positive one is required (it consumes nothing), a negative one requires nothing
-        let look = false;
-        let negative = false;
-        if (source[i] === '?') {
-          if (source[i + 1] === '=' || source[i + 1] === '!') look = true;
-          else if (source[i + 1] === '<' && (source[i + 2] === '=' || source[i + 2] === '!')) look = true;
-          negative = look && (source[i + 1] === '!' || source[i + 2] === '!');
-          if (source[i + 1] === ':') i += 2;
-          else if (source[i + 1] === '<' && !look) i = source.indexOf('>', i) + 1;
-          else if (look) i += source[i + 1] === '<' ? 3 : 2;
-          else i += 1; // unknown group syntax: parse on
-        }
-        const inner = alternation();
-        if (source[i] === ')') i++;
-        req = negative ? undefined : inner;
-        atom = true;
-      } else if (c === '[') {
-        for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
-        i++;
-        atom = true;
-      } else if (c === '\\') {
-        const nx = source[i + 1];
-        i += 2;
-        if (nx !== undefined && /[.\-\[\]{}()*+?^$|\/'=:,<>#&!%@ ;~`]/.test(nx)) lit = nx;
-        else atom = true; // \d \s \w \b \n \t \x.. \u.. ... (and backslash, quote: not literal-safe)
-        if (nx === 'x') i += 2;
-        else if (nx === 'u') i += source[i] === '{' ? source.indexOf('}', i) + 1 - i : 4;
-      } else if (c === '.' || c === '^' || c === '$') {
-        i++;
-        atom = true;
-      } else {
-        i++;
-        // quotes differ between printf and structured (escaped) lines; control characters are rewritten
-        if (c === '"' || c.charCodeAt(0) < 32) atom = true;
-        else lit = c;
-      }
-      const q = quantifier();
-      if (lit !== undefined && !q.optional) {
-        run += lit;
-        if (q.repeated) flush();
-        continue;
-      }
-      flush();
-      if (atom && req && !q.optional) best = better(best, req);
-    }
-    flush();
-    return best;
-  };
-  const r = alternation();
-  if (i < source.length) return undefined; // unbalanced `)`
-  return r;
-}
 
 /**
  * Unescape klog's quoting (`\"` → `"`) so one pattern serves printf and structured lines — and the quoting

@@ -7,7 +7,8 @@
 
 import { FATAL_START } from '../journal/records.js';
 import { FACT_PATTERNS, WORDS } from '../journal/runs.js';
-import { asciiLiteral, matcherLiterals, requiredLiterals, type Matcher } from './matcher.js';
+import { asciiLiteral, matcherLiterals, type Matcher } from './matcher.js';
+import { requiredLiterals } from './literals.js';
 
 /** The patterns, besides the rules', whose lines must always be examined. */
 export const MARKER_PATTERNS: readonly RegExp[] = [...FACT_PATTERNS, FATAL_START, WORDS];
@@ -27,14 +28,20 @@ export function literalsOf(patterns: readonly RegExp[]): string[] | undefined {
   return [...out];
 }
 
+let markers: { list: readonly string[] | undefined } | undefined;
 /**
- * The markers. Undefined would mean a marker pattern without a literal to look for: every line is then
- * examined (slower, the same result) — test/structure.test.ts keeps that from happening unnoticed.
+ * The markers, computed on first use (after the build's literal table is primed: engine/literals.ts).
+ * Undefined would mean a marker pattern without a literal to look for: every line is then examined
+ * (slower, the same result) — test/structure.test.ts keeps that from happening unnoticed.
  */
-export const MARKERS: readonly string[] | undefined = literalsOf(MARKER_PATTERNS);
+export function markerLiterals(): readonly string[] | undefined {
+  markers ??= { list: literalsOf(MARKER_PATTERNS) };
+  return markers.list;
+}
 
 /** The needles of a scan with this matcher; undefined when some pattern has no literal (every line is examined). */
 export function scanNeedles(matcher: Matcher): string[] | undefined {
   const literals = matcherLiterals(matcher);
-  return literals && MARKERS && [...new Set([...literals, ...MARKERS])];
+  const marks = markerLiterals();
+  return literals && marks && [...new Set([...literals, ...marks])];
 }

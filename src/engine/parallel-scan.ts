@@ -23,6 +23,7 @@ import type { FastPath } from './fast-path.js';
 import { mergeWorkerScan, restoreHead, splitHolds, type Probe, type WorkerScan } from './parallel-merge.js';
 import { embeddedWorker, workerUrl, type ParallelPlan } from './parallel-plan.js';
 import type { JournalScanOptions, ParallelNote, RuleSpec, ScanState, SourceState } from './scan-state.js';
+import { literalTable } from './literals.js';
 
 // the old import paths of the split's pieces (engine/parallel-plan.ts, engine/parallel-merge.ts)
 export { countLines, mergeWorkerScan, probeOf, restoreHead, splitHolds, workerScanOf, type Probe, type WorkerScan } from './parallel-merge.js';
@@ -51,6 +52,8 @@ export interface WorkerJob {
   name: string;
   split: number;
   rules: RuleSpec[];
+  /** The main thread's required literals by pattern source: the worker parses no pattern itself. */
+  literals: Record<string, string[] | null>;
   now: Date;
   citeLimit?: number;
 }
@@ -64,7 +67,7 @@ export interface WorkerHandle {
 
 export function startWorker(plan: ParallelPlan, opts: JournalScanOptions, role: WorkerJob['role']): WorkerHandle {
   const rules: RuleSpec[] = (opts.rules ?? []).map((r) => ({ id: r.id, fatal: r.fatal, match: { journal: r.match?.journal } }));
-  const job: WorkerJob = { role, path: plan.path, name: plan.name, split: plan.split, rules, now: opts.now, citeLimit: opts.citeLimit };
+  const job: WorkerJob = { role, path: plan.path, name: plan.name, split: plan.split, rules, literals: literalTable(), now: opts.now, citeLimit: opts.citeLimit };
   let resolveProbe!: (p: Probe | undefined) => void;
   let resolveResult!: (r: WorkerScan | undefined) => void;
   const probe = new Promise<Probe | undefined>((r) => (resolveProbe = r));

@@ -25,7 +25,7 @@ import { type JournalScan, type JournalScanOptions, type LineExaminer, type Para
 export type { JournalScan, JournalScanOptions, ScanTiming } from './scan-state.js';
 export { SourceState } from './scan-state.js';
 export type { Signature } from './line-skip.js';
-export { MARKERS } from './needles.js';
+export { markerLiterals } from './needles.js';
 export { looksBinary } from '../journal/source-head.js';
 
 /**
@@ -199,7 +199,7 @@ export class JournalScanner implements LineExaminer {
   }
 
   /**
-   * What the fast path's byte scan looks for: every rule pattern's literals plus MARKERS; undefined when some
+   * What the fast path's byte scan looks for: every rule pattern's literals plus the markers; undefined when some
    * pattern has no literal to look for (every line is then examined).
    */
   needles(): string[] | undefined {
@@ -216,12 +216,13 @@ export class JournalScanner implements LineExaminer {
    * Examine one physical line fully (the reference path): parse it, let the run tracker see it, match it.
    * `bytes` is the line's length in the input (it may have been cut before decoding).
    */
-  examine(st: SourceState, line: string, lineNo: number, bytes: number, match = true): LogRecord | undefined {
+  examine(st: SourceState, line: string, lineNo: number, bytes: number, match = true, clean = false): LogRecord | undefined {
     if (line.length > 65536 || bytes > HEAD_CAP) {
       st.longLines++;
       if (st.longLines === 1) st.info.problems.push(`line ${lineNo} is ${bytes} bytes long; only the first 64 KiB of such lines are examined`);
     }
-    if (line.includes('\uFFFD') || line.includes('\u0000')) {
+    // `clean`: the fast path checked the line's bytes already (valid UTF-8, no NUL, no U+FFFD)
+    if (!clean && (line.includes('\uFFFD') || line.includes('\u0000'))) {
       st.nonUtf8++;
       st.firstBad ||= lineNo;
     }
@@ -241,7 +242,7 @@ export class JournalScanner implements LineExaminer {
     if (rejoined) this.matchRejoined(rejoined.rec, rejoined.raw);
     if (!rec) return undefined;
     if (rec.truncated) st.truncated++;
-    const raw = line.length > 4096 ? line.slice(0, 4096) : line.replace(/\r$/, '');
+    const raw = line.length > 4096 ? line.slice(0, 4096) : line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     if (rec.message.charCodeAt(rec.message.length - 1) === 60 /* < */) {
       st.blockRec = rec;
       st.blockRaw = raw;

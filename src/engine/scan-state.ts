@@ -23,8 +23,8 @@ export interface JournalScanOptions {
   citeLimit?: number;
   /** Called for every match as it happens (follow mode). */
   onHit?: (ruleId: string, rec: LogRecord) => void;
-  /** Progress callback: lines read so far per source. */
-  onProgress?: (source: string, lines: number) => void;
+  /** Progress callback: lines read so far per source (and bytes, where a file is read by offset: the TUI's percentage). */
+  onProgress?: (source: string, lines: number, bytes?: number) => void;
   /**
    * Decode, parse and match every line (the reference path). Default: a literal prefilter over the raw
    * bytes picks the lines that need it (same result, several times faster). Also KUBELET_DOCTOR_EXHAUSTIVE=1.
@@ -107,7 +107,7 @@ export interface LineExaminer extends ScanState {
    * Examine one physical line fully (the reference path): parse it, let the run tracker see it, match it
    * (unless `match` is false). `bytes` is the line's length in the input (it may have been cut before decoding).
    */
-  examine(st: SourceState, line: string, lineNo: number, bytes: number, match?: boolean): LogRecord | undefined;
+  examine(st: SourceState, line: string, lineNo: number, bytes: number, match?: boolean, clean?: boolean): LogRecord | undefined;
   /** The input of a source ended (a block still open ends with it). */
   endSource(st: SourceState): void;
 }

@@ -10,6 +10,7 @@ import { RecordParser } from '../journal/records.js';
 import type { Rule } from '../rules/model.js';
 import type { LogRecord, SourceInfo } from '../types.js';
 import { compileMatcher } from './matcher.js';
+import { primeLiterals } from './literals.js';
 import { countLines, probeOf, splitHolds, workerScanOf, type Probe } from './parallel-merge.js';
 import type { WorkerJob } from './parallel-scan.js';
 import { JournalScanner } from './scan-journal.js';
@@ -68,6 +69,7 @@ port.on('message', (m: { type: string; probe?: Probe }) => {
 // no top-level await: the single executable runs this module as CommonJS source (scripts/build-sea.mjs)
 async function run(): Promise<void> {
   try {
+    primeLiterals(job.literals);
     const scanner = new JournalScanner(compileMatcher(job.rules as unknown as Rule[]), { now: job.now, citeLimit: job.citeLimit });
     if (job.role === 'head') {
       const { st, held } = await scanHead(scanner, job.path, job.name, job.split, () => probe);

@@ -311,7 +311,8 @@ export function parseStructuredText(text: string): Structured | undefined {
   const r = parseStructuredTextOnce(text);
   if (cacheable && !r.unterminated && r.openBlock === undefined) {
     if (structuredCache.size >= STRUCTURED_CACHE_ENTRIES) structuredCache.clear();
-    structuredCache.set(text, Object.freeze({ ...r.fields }));
+    // r.fields is this call's own object: frozen in place, it is both the answer and the cached copy
+    structuredCache.set(text, Object.freeze(r.fields));
   }
   return r;
 }

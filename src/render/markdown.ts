@@ -5,6 +5,7 @@
 import { runCount } from '../run-summary.js';
 import type { Citation, Finding, Report } from '../types.js';
 import { counted, seenLine } from './text.js';
+import { groupSkipped } from './skip-groups.js';
 import { safeReport } from './terminal-safe.js';
 
 export interface MarkdownOptions {
@@ -105,13 +106,13 @@ export function renderMarkdown(report: Report, o: MarkdownOptions = {}): string 
     '',
   );
   const roots = r.findings.filter((f) => !f.explainedBy || !r.findings.some((x) => x.ruleId === f.explainedBy));
-  if (!roots.length) out.push('No known failure signature was found in the evidence read.', '');
+  const journals = r.sources.filter((s) => s.kind === 'journal');
+  const noRecords = journals.length > 0 && journals.every((s) => s.records === 0);
+  if (!roots.length) out.push(noRecords ? 'No log records were read from the journal: nothing was diagnosed from it.' : 'No known failure signature was found in the evidence read.', '');
   roots.forEach((f, i) => out.push(...findingSection(f, i + 1, r, r.findings, o)));
   if (r.skipped.length) {
     out.push(`<details><summary>Skipped rules (${r.skipped.length}): evidence missing, not a pass</summary>`, '');
-    const byReason = new Map<string, string[]>();
-    for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
-    for (const [reason, ids] of byReason) out.push(`- ${mdEscape(reason)}: ${ids.map((id) => `\`${id}\``).join(', ')}`);
+    for (const g of groupSkipped(r.skipped)) out.push(`- ${mdEscape(g.reason)}: ${g.ruleIds.map((id) => `\`${id}\``).join(', ')}`);
     out.push('', '</details>', '');
   }
   if (r.sources.length) {

@@ -2,7 +2,7 @@
 // the references. Pure: (rules) → Markdown; `kubelet-doctor rules --format markdown` prints it and a
 // test keeps the committed file in step.
 
-import type { Rule } from '../rules/model.js';
+import { showTemplate, type Rule } from '../rules/model.js';
 
 const fence = (text: string, lang = 'sh') => {
   const ticks = text.includes('```') ? '~~~~' : '```';
@@ -26,10 +26,10 @@ export function renderRulesDoc(rules: Rule[]): string {
     out.push(`## ${r.id}`, '', `**${r.title}** — ${r.severity}${r.fatal ? ', makes the kubelet exit' : ''}${r.benign ? ', known-benign' : ''}; evidence: ${r.evidence.join(', ')}${r.kubeletVersions ? `; kubelet ${r.kubeletVersions}` : ''}.`, '');
     out.push(r.why.trim(), '');
     if (r.match?.journal?.length) out.push(`Journal signatures: ${r.match.journal.length} (${[...new Set(r.match.journal.map((p) => p.versions).filter(Boolean))].join('; ') || 'all versions'}).`, '');
-    out.push(`**Fix:** ${r.remediation.summary}`, '');
+    out.push(`**Fix:** ${showTemplate(r.remediation.summary)}`, '');
     r.remediation.steps.forEach((s, i) => {
-      out.push(`${i + 1}. ${s.text}`);
-      if (s.command) out.push('', fence(s.command).replace(/^/gm, '   '), '');
+      out.push(`${i + 1}. ${showTemplate(s.text)}`);
+      if (s.command) out.push('', fence(showTemplate(s.command)).replace(/^/gm, '   '), '');
     });
     if (r.explains?.length) out.push('', `Explains (folds these findings under it): ${r.explains.map((x) => `[${x}](#${x})`).join(', ')}`);
     out.push('', `References: ${r.references.map((u) => `<${u}>`).join(' · ')}`, '');

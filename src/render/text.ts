@@ -4,6 +4,7 @@
 import { runCount } from '../run-summary.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Citation, Finding, Report, Severity } from '../types.js';
+import { groupSkipped } from './skip-groups.js';
 import { safeReport } from './terminal-safe.js';
 
 export interface TextOptions {
@@ -86,7 +87,10 @@ export function renderText(report: Report, o: TextOptions): string {
     .join(', ');
   out.push(c.dim(`kubelet-doctor ${r.tool.version}${node ? ` — ${node}` : ''}`));
   const top = r.findings.find((f) => !f.explainedBy && f.current && !f.benign);
-  const vColor = top?.severity === 'error' ? c.red.bold : top ? c.yellow.bold : c.green.bold;
+  // a journal that held no records is no evidence of health: not green
+  const journals = r.sources.filter((s) => s.kind === 'journal');
+  const noRecords = (journals.length > 0 && journals.every((s) => s.records === 0)) || (r.rulesRun.length === 0 && r.skipped.length > 0);
+  const vColor = top?.severity === 'error' ? c.red.bold : top || noRecords ? c.yellow.bold : c.green.bold;
   out.push(`${vColor('Verdict:')} ${vColor(r.verdict)}`);
   if (r.crashLoop) {
     const last = r.runs[r.runs.length - 1];
@@ -116,9 +120,7 @@ export function renderText(report: Report, o: TextOptions): string {
   }
   if (r.skipped.length) {
     out.push(c.bold('Skipped (evidence missing — not a pass):'));
-    const byReason = new Map<string, string[]>();
-    for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
-    for (const [reason, ids] of byReason) out.push(`  ${c.dim('-')} ${reason}: ${c.dim(ids.join(', '))}`);
+    for (const g of groupSkipped(r.skipped)) out.push(`  ${c.dim('-')} ${g.reason}: ${c.dim(g.ruleIds.join(', '))}`);
     out.push('');
   }
   if (r.sources.length) {

@@ -12,6 +12,7 @@ export { formatBytes } from '../collectors/cgroup-parse.js';
 export { REMOVED_BY_NAME } from '../collectors/kubelet-flags.js';
 export { KUBELET_FLAG_HISTORY } from '../collectors/kubelet-flag-history.js';
 export { latestRunEnding } from '../engine/exit.js';
+export { settingsUnknown, withKnownSettings } from './known-settings.js';
 export type { Citation, Remediation, Severity } from '../types.js';
 export type { RuleHits } from '../engine/hits.js';
 

@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkPatternSafety } from './safety.js';
+import { checkPatternSafety, primeSafePatterns } from './safety.js';
+import { primeLiterals } from '../engine/literals.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
 import { parseYamlSafe } from '../yaml.js';
 
@@ -94,7 +95,9 @@ export async function loadBundledRules(dir = builtinRulesDir()): Promise<Rule[] 
   if (!existsSync(path)) return undefined;
   let entries: BundleEntry[];
   try {
-    entries = ((await import(pathToFileURL(path).href)) as { entries: BundleEntry[] }).entries;
+    const bundle = (await import(pathToFileURL(path).href)) as BundleModule;
+    entries = bundle.entries;
+    primeFromBundle(bundle);
   } catch {
     return undefined; // e.g. a code rule that throws on import: the per-file path reports it
   }
@@ -114,8 +117,22 @@ let embedded: BundleEntry[] | undefined;
  * The single executable carries the built-in rules bundle inside itself (scripts/build-sea.mjs): there is
  * no rules/ folder beside it to check the bundle against, and none is read. Validated like rule files.
  */
-export function useEmbeddedRules(entries: BundleEntry[]): void {
-  embedded = entries;
+export function useEmbeddedRules(bundle: BundleModule): void {
+  embedded = bundle.entries;
+  primeFromBundle(bundle);
+}
+
+/** dist/rules/index.js: the rules, and what the build computed of their patterns (scripts/build-rules.mjs). */
+export interface BundleModule {
+  entries: BundleEntry[];
+  literals?: Record<string, string[] | null>;
+  safePatterns?: string[];
+}
+
+/** What the build computed of the built-in patterns: required literals, and which passed the safety check. */
+function primeFromBundle(bundle: BundleModule): void {
+  if (bundle.literals && typeof bundle.literals === 'object') primeLiterals(bundle.literals);
+  if (Array.isArray(bundle.safePatterns)) primeSafePatterns(bundle.safePatterns);
 }
 
 function rulesOfEntries(entries: BundleEntry[], dir: string): Rule[] {

@@ -204,16 +204,53 @@ function checkRange(range: string, fail: (p: string) => void): void {
  * fallback; an unknown name with no fallback renders as `?` so a message never shows raw braces.
  * A value may be decorated: `{{paths|' (missing: %)'}}` is not supported; keep templates plain.
  */
-export function fillTemplate(template: string, vars: Record<string, string | undefined>): string {
-  return template
+export function fillTemplate(template: string, vars: Record<string, string | undefined>, prose = false): string {
+  const filled = template
     .replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
       for (const alt of expr.split('|').map((s) => s.trim())) {
-        const lit = /^'(.*)'$/.exec(alt);
-        if (lit) return lit[1]!;
+        const lit = literalOf(alt);
+        if (lit !== undefined) return lit;
         const v = vars[alt];
-        if (v !== undefined && v !== '') return v;
+        if (v !== undefined && v !== '') return prose ? markCut(v) : v;
       }
       return '?';
     })
     .trim();
+  return prose ? tidyProse(filled) : filled;
+}
+
+/**
+ * A captured value that stops mid-phrase (the journal line was cut: a trailing space, or a quoted error
+ * whose closing quote is gone) ends in an ellipsis, so a message never reads "no such file ." as if complete.
+ */
+export function markCut(v: string): string {
+  const odd = (v.match(/(?<!\\)"/g)?.length ?? 0) % 2 === 1;
+  return /\s$/.test(v) || odd ? `${v.trimEnd()}…` : v;
+}
+
+/** A sentence for people: a space before its closing stop means the text before it was cut ("parsing ." → "parsing…"). */
+export function tidyProse(s: string): string {
+  return s.replace(/\s+\.(?=\s|$)/g, '…').replace(/…\.(?=\s|$)/g, '…');
+}
+
+/** A template alternative that is a literal: `'quoted'`, or anything that cannot be a value's name (`/a/path`). */
+function literalOf(alt: string): string | undefined {
+  const q = /^'(.*)'$/.exec(alt);
+  if (q) return q[1]!;
+  return /^[A-Za-z_]\w*$/.test(alt) ? undefined : alt;
+}
+
+/**
+ * A template as a reader of the rule sees it (`explain`, docs/rules.md), with no finding to fill it from: each
+ * placeholder shows its default, or `<name>` when it has none — never the raw `{{a|b|'x'}}` syntax.
+ */
+export function showTemplate(template: string): string {
+  return template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
+    const alts = expr.split('|').map((s) => s.trim());
+    for (const alt of alts) {
+      const lit = literalOf(alt);
+      if (lit !== undefined) return lit;
+    }
+    return `<${alts[0]}>`;
+  });
 }

@@ -6,7 +6,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Finding } from '../types.js';
 import { type Line, plural, seg, truncLine, wrapLine } from './lines.js';
-import { detailLines, fixCommands, headerLines, helpLines, rowLine, sourcesLines, visibleRows } from './model.js';
+import { detailLines, fixCommands, headerLines, helpLines, rowLine, severityLabel, sourcesLines, visibleRows } from './model.js';
 import { initialUi, listTop, onKey, selIndex, type KeyPress, type Screen, type UiState } from './state.js';
 import { progressLines, type Store } from './store.js';
 
@@ -66,10 +66,22 @@ function useSize(columns?: number, rows?: number): { width: number; height: numb
       stdout.off('resize', bump);
     };
   }, [stdout, columns, rows]);
-  const width = Math.max(40, columns ?? stdout.columns ?? 80);
+  // never wider than the terminal: a frame wider than it is wrapped by the terminal, mid-word
+  const width = Math.max(10, columns ?? stdout.columns ?? 80);
   // One line short of the screen: a frame as tall as the terminal would make ink clear the whole screen each time.
-  const height = Math.max(8, (rows ?? stdout.rows ?? 24) - 1);
+  const height = Math.max(6, (rows ?? stdout.rows ?? 24) - 1);
   return { width, height };
+}
+
+/** As many whole items as fit in `width`, in order (the first ones matter most), joined by `sep`. */
+export function fitItems(items: string[], width: number, sep: string): string {
+  let out = '';
+  for (const it of items) {
+    const next = out ? `${out}${sep}${it}` : it;
+    if ([...next].length > width) break;
+    out = next;
+  }
+  return out;
 }
 
 function toKeyPress(input: string, key: import('ink').Key): KeyPress {
@@ -152,6 +164,14 @@ export function App(props: AppProps): ReactNode {
         if (input === 'q' || (key.ctrl && input === 'c')) quit();
         return;
       }
+      // several Backspaces in one read (key repeat, a fast typist) come as one input of DEL characters: one each
+      if (/^[\u007F\b]{2,}$/.test(input)) {
+        let s = uiRef.current;
+        for (let i = 0; i < input.length; i++) s = onKey(s, { input: '', backspace: true }, screenRef.current).state;
+        uiRef.current = s;
+        setUi(s);
+        return;
+      }
       const { state, effect } = onKey(uiRef.current, toKeyPress(input, key), screenRef.current);
       if (effect && 'quit' in effect) return quit();
       if (effect && 'copyFixOf' in effect) {
@@ -178,9 +198,9 @@ export function App(props: AppProps): ReactNode {
       ui.view === 'detail'
         ? [seg('‹ Esc back', { dim: true }), seg(`   finding ${sel + 1} of ${rows.length}`, { dim: true }), ...(selected?.finding.explainedBy ? [seg('   (folded under its cause)', { dim: true })] : [])]
         : [seg('‹ Esc back', { dim: true })];
-    const more = text.length > textHeight ? `lines ${scroll + 1}–${Math.min(text.length, scroll + textHeight)} of ${text.length} · ↑↓ scroll · ` : '';
-    const keysHint = ui.view === 'detail' ? 'n/p next/prev · y copy fix · ? help · q quit' : '? help · q quit';
-    const footer: Line = ui.notice ? [seg(ui.notice, { color: 'green' })] : [seg(`${more}${keysHint}`, { dim: true })];
+    const more = text.length > textHeight ? [`lines ${scroll + 1}–${Math.min(text.length, scroll + textHeight)} of ${text.length}`, '↑↓ scroll'] : [];
+    const keysHint = fitItems([...more, ...(ui.view === 'detail' ? ['n/p next/prev', 'y copy fix'] : []), '? help', 'q quit'], width, ' · ');
+    const footer: Line = ui.notice ? [seg(ui.notice, { color: 'green' })] : [seg(keysHint, { dim: true })];
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Styled line={truncLine(top, width)} color={color} />
@@ -201,13 +221,15 @@ export function App(props: AppProps): ReactNode {
     if (top + listHeight < rows.length) listLines[last] = truncLine([...truncLine(listLines[last]!, width - pos.length - 3), seg(` ↓ ${pos}`, { dim: true })], width);
   }
   const preview: Line[] = selected && previewHeight ? wrapLine([seg(selected.finding.message, { dim: true })], width, 0).slice(0, previewHeight) : [];
-  const filterBits = [ui.filter || ui.editing ? `/${ui.filter}` : '', ui.severity !== 'all' ? `severity: ${ui.severity}` : ''].filter(Boolean).join('  ');
+  const filterBits = [ui.filter || ui.editing ? `/${ui.filter}` : '', severityLabel(ui.severity)].filter(Boolean).join('  ');
   const count = report.findings.length ? `${rows.length === report.findings.length ? plural(rows.length, 'finding') : `${rows.length} of ${report.findings.length}`}` : '';
   let footer: Line;
   if (ui.editing) footer = [seg('filter: ', { bold: true }), seg(`/${ui.filter}`), seg('▏', { inverse: false }), seg('   Enter keep · Esc clear', { dim: true })];
   else if (ui.notice) footer = [seg(ui.notice, { color: 'green' })];
   else {
-    const hint = interactive ? '↑↓ ⏎ open  / filter  s severity  i sources  ? help  q quit' : '(no keyboard: display only)';
+    const lead = (filterBits ? filterBits.length + 2 : 0) + (count ? count.length + 3 : 0);
+    // whole key hints only, as many as fit: a tiny terminal loses the last ones, never half a word
+    const hint = interactive ? fitItems(['↑↓ ⏎ open', '/ filter', 's severity', 'i sources', '? help', 'q quit'], width - lead, '  ') : '(no keyboard: display only)';
     footer = [...(filterBits ? [seg(filterBits, { color: 'magenta', bold: true }), seg('  ')] : []), seg(count ? `${count} · ` : '', { dim: true }), seg(hint, { dim: true })];
   }
   return (

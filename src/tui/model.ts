@@ -4,12 +4,25 @@
 
 import { runCount } from '../run-summary.js';
 import { commandLang } from '../render/markdown.js';
+import { groupSkipped } from '../render/skip-groups.js';
 import { seenLine } from '../render/text.js';
 import type { Citation, Finding, Report, Severity } from '../types.js';
 import { highlighted, type Line, plural, seg, type Style, truncLine, wrapLine } from './lines.js';
 
+/** A severity threshold, as --fail-on means it: this level and above (`info` and above is everything). */
 export type SeverityFilter = 'all' | Severity;
-export const SEVERITY_CYCLE: SeverityFilter[] = ['all', 'error', 'warning', 'info'];
+export const SEVERITY_CYCLE: SeverityFilter[] = ['all', 'error', 'warning'];
+const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Whether a severity passes the threshold (at or above it). */
+export function atOrAbove(s: Severity, threshold: SeverityFilter): boolean {
+  return threshold === 'all' || SEV_RANK[s] <= SEV_RANK[threshold];
+}
+
+/** How the footer names a threshold. */
+export function severityLabel(threshold: SeverityFilter): string {
+  return threshold === 'all' ? '' : threshold === 'error' ? 'severity: error' : `severity: ${threshold} and above`;
+}
 
 export const SEV_STYLE: Record<Severity, Style> = { error: { color: 'red', bold: true }, warning: { color: 'yellow', bold: true }, info: { color: 'cyan' } };
 export const SEV_LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
@@ -62,7 +75,7 @@ export function visibleRows(report: Report, filter: string, severity: SeverityFi
   const keys = findingKeys(report.findings);
   return report.findings
     .map((f, i) => ({ key: keys[i]!, finding: f, depth: depthOf(f, report.findings) }))
-    .filter((r) => (severity === 'all' || r.finding.severity === severity) && matchesText(r.finding, filter));
+    .filter((r) => atOrAbove(r.finding.severity, severity) && matchesText(r.finding, filter));
 }
 
 export function severityCounts(r: Report): Record<Severity, number> {
@@ -250,16 +263,28 @@ export const HELP: [string, string][] = [
   ['Esc  ←  h', 'back to the list (in the list: clear the filter)'],
   ['n  p', 'next / previous finding (when one is open)'],
   ['/', 'filter by text (Enter keeps it, Esc clears it)'],
-  ['s', 'cycle the severity filter: all, error, warning, info'],
+  ['s', 'severity threshold, as --fail-on: all, error, warning and above'],
   ['y', 'copy the open finding\'s fix commands (OSC 52 clipboard)'],
   ['i', 'sources read and rules skipped'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit (a plain summary stays in the terminal)'],
 ];
 
+/** What the marks at the right of a row mean. */
+export const LEGEND: [string, string][] = [
+  ['exit', 'this made the kubelet exit in its latest run'],
+  ['past', 'seen only in earlier kubelet runs: the latest run did not show it (history; it does not fail the run)'],
+  ['benign', 'a known harmless message, shown as info: not a cause'],
+  ['×n', 'how many journal lines matched'],
+  ['↳', 'a consequence, folded under the finding that explains it'],
+  ['NEW  +n', 'follow mode: appeared, or repeated n more times, in the last 15 s'],
+];
+
 export function helpLines(width: number): Line[] {
   const out: Line[] = [[seg('Keys', { bold: true, underline: true })], []];
   for (const [k, v] of HELP) out.push(...wrapLine([seg(`  ${k.padEnd(18)}`, { bold: true }), seg(v)], width, 20));
+  out.push([], [seg('Marks on a row', { bold: true, underline: true })], []);
+  for (const [k, v] of LEGEND) out.push(...wrapLine([seg(`  ${k.padEnd(18)}`, { bold: true }), seg(v)], width, 20));
   out.push([]);
   out.push(...wrapLine([seg('On exit the verdict and the fix of the finding you opened (or the top one) are printed in plain text, ready to copy.', { dim: true })], width));
   return out;
@@ -275,11 +300,9 @@ export function sourcesLines(r: Report, width: number): Line[] {
   if (!r.sources.length) out.push([seg('  none', { dim: true })]);
   out.push([]);
   out.push([seg(`Rules skipped (${r.skipped.length}) — evidence missing, not a pass`, { bold: true, underline: true })]);
-  const byReason = new Map<string, string[]>();
-  for (const s of r.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
-  for (const [reason, ids] of byReason) {
-    out.push(...wrapLine([seg('  - '), seg(reason)], width, 4));
-    out.push(...wrapLine([seg(`    ${ids.join(', ')}`, { dim: true })], width, 4));
+  for (const g of groupSkipped(r.skipped)) {
+    out.push(...wrapLine([seg('  - '), seg(g.reason)], width, 4));
+    out.push(...wrapLine([seg(`    ${g.ruleIds.join(', ')}`, { dim: true })], width, 4));
   }
   if (!r.skipped.length) out.push([seg('  none', { dim: true })]);
   out.push([]);

@@ -111,6 +111,16 @@ function trackedInputs(inputs: JournalInput[], store: Store, opened: Readable[])
   }));
 }
 
+/**
+ * The scan's progress into the store: lines, and bytes where the scan reads a file by offset (a regular file
+ * is read with no stream to count, so without them the percentage stayed at 0 % until the end).
+ */
+export function progressUpdater(store: Store): (source: string, lines: number, bytes?: number) => void {
+  return (source, lines, bytes) => {
+    store.set({ sources: store.get().sources.map((s) => (s.name === source ? { ...s, lines, ...(bytes !== undefined && bytes > s.bytes ? { bytes } : {}) } : s)) });
+  };
+}
+
 export interface TuiScanOptions {
   scan: ScanOptions;
   color: boolean;
@@ -143,9 +153,7 @@ export async function runTuiScan(o: TuiScanOptions): Promise<Report | undefined>
     if (j.inputs.length) inputs = trackedInputs(j.inputs, store, opened);
   }
   if (!inputs) store.set({ phase: 'collect' });
-  const onProgress = (source: string, lines: number) => {
-    store.set({ sources: store.get().sources.map((s) => (s.name === source ? { ...s, lines } : s)) });
-  };
+  const onProgress = progressUpdater(store);
   const keyboard = openKeyboard();
   const session = mountTui(store, { color: o.color, keyboard, altScreen: !!keyboard.stream });
   const scan = runScan({ ...o.scan, ...(inputs ? { inputs } : {}), onProgress, onCollector }).then((report) => {
