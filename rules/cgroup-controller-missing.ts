@@ -3,7 +3,7 @@
 // controller disabled, LXC containers and minimal images mount only some hierarchies. `mountpoint for X not
 // found` from a kubelet older than v1.19, or on a host known to be v2, is left to cgroup-v2-unsupported.
 
-import { defineRule, parseVersion } from '../src/rules/kit.js';
+import { defineRule, versionAtLeast } from '../src/rules/kit.js';
 
 export default defineRule({
   id: 'cgroup-controller-missing',
@@ -59,8 +59,7 @@ export default defineRule({
     const onlyMountpoint = (hits.byPattern[0] ?? 0) === 0 && (hits.byPattern[1] ?? 0) === 0;
     if (onlyMountpoint) {
       // `mountpoint for X not found` from a kubelet without cgroup v2 support, or on a v2 host: not this rule
-      const v = parseVersion(evidence.journal?.facts.kubeletVersion ?? '');
-      if (v !== undefined && v[0] === 1 && v[1] < 19) return undefined;
+      if (versionAtLeast(evidence.journal?.facts.kubeletVersion, '1.19') === false) return undefined;
       if (evidence.cgroups?.version === 'v2') return undefined;
     }
     return { evidence: [] };

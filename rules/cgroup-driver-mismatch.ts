@@ -2,7 +2,7 @@
 // cgroup_manager, Docker native.cgroupdriver). dockershim refused to start on it; with remote
 // runtimes pods fail to start (runc: `expected cgroupsPath to be of format "slice:prefix:name"`).
 
-import { defineRule, parseVersion, type Citation, type DefinedRule, withKnownSettings } from '../src/rules/kit.js';
+import { defineRule, versionAtLeast, type Citation, type DefinedRule, withKnownSettings } from '../src/rules/kit.js';
 
 // The mismatch's only visible symptom on containerd/cgroup v2 nodes: the runtime's cgroups and the kubelet's
 // disagree, the kubelet sees the control-plane sandboxes as changed and kills and re-creates them every few minutes
@@ -101,9 +101,8 @@ const rule: DefinedRule = defineRule({
     const fallbackSeen = (hits.byPattern[3] ?? 0) > 0;
     const failureSeen = hits.count - loopCount > (hits.byPattern[3] ?? 0);
     if (rt?.driver && s && s.from === 'kubeletConfig' && rt.driver.value !== s.cgroupDriver) {
-      const v = s.kubeletVersion ? parseVersion(s.kubeletVersion) : undefined;
       // the journal's fallback line says the kubelet kept its own driver, whatever the runtime's version suggests
-      const adopts = rt.runtimeReportsDriver && !fallbackSeen && (!v || v[0] > 1 || v[1] >= 31);
+      const adopts = rt.runtimeReportsDriver && !fallbackSeen && versionAtLeast(s.kubeletVersion, '1.31') !== false;
       if (!adopts) {
         const citations: Citation[] = [s.cites.cgroupDriver, rt.driver.cite];
         return {

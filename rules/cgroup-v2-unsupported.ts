@@ -3,10 +3,10 @@
 // `mountpoint for cpu not found`. The same words on a v1.19+ kubelet, or on a host known to be v1, are a
 // controller that is not mounted: cgroup-controller-missing reports those.
 
-import { defineRule, parseVersion, type Citation } from '../src/rules/kit.js';
+import { defineRule, versionAtLeast, type Citation } from '../src/rules/kit.js';
 
 /** Kubelets below this minor do not know the unified hierarchy (validateSystemRequirements learnt it in v1.19). */
-const FIRST_V2_MINOR = 19;
+const FIRST_V2 = '1.19';
 
 export default defineRule({
   id: 'cgroup-v2-unsupported',
@@ -53,8 +53,7 @@ export default defineRule({
   check({ evidence, hits }) {
     if (hits.count === 0) return undefined;
     const allV1Missing = (hits.byPattern[0] ?? 0) > 0;
-    const v = parseVersion(evidence.journal?.facts.kubeletVersion ?? '');
-    const oldKubelet = v !== undefined && v[0] === 1 && v[1] < FIRST_V2_MINOR;
+    const oldKubelet = versionAtLeast(evidence.journal?.facts.kubeletVersion, FIRST_V2) === false;
     const cg = evidence.cgroups;
     const hostV2 = cg?.version === 'v2';
     if (cg && (cg.version === 'v1' || cg.version === 'hybrid') && !allV1Missing) return undefined;

@@ -3,12 +3,8 @@
 // the kubelet's own `unknown flag: --X` in the journal. Flags cut off by a broken unit (a missing `\`)
 // are latent: they break the kubelet as soon as the unit is repaired.
 
-import { defineRule, parseVersion, REMOVED_BY_NAME, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
+import { defineRule, parseVersion, REMOVED_BY_NAME, versionAtLeast, settingCitation, type CheckResult, type Citation } from '../src/rules/kit.js';
 
-const ge = (v: [number, number, number], minor: string) => {
-  const r = parseVersion(minor)!;
-  return v[0] > r[0] || (v[0] === r[0] && v[1] >= r[1]);
-};
 
 export default defineRule({
   id: 'removed-flag',
@@ -45,9 +41,10 @@ export default defineRule({
     const journalFlag = ctx.hits.captures.flag as string | undefined;
     const journalRemoved = ctx.hits.count > 0 && (!journalFlag || REMOVED_BY_NAME.has(journalFlag));
     if (!kc) return journalRemoved ? { evidence: [] } : { skip: 'kubelet command line unknown' };
-    const ver = kc.kubeletVersion ? parseVersion(kc.kubeletVersion) : undefined;
     const verText = kc.kubeletVersion ?? 'unknown';
-    const applies = (removedIn: string) => (ver ? ge(ver, removedIn) : true);
+    const ver = parseVersion(kc.kubeletVersion ?? '');
+    // an unknown version: every removal applies
+    const applies = (removedIn: string) => versionAtLeast(kc.kubeletVersion, removedIn) !== false;
     const effective: { flag: string; cite: Citation; removedIn: string; replacement: string }[] = [];
     for (const [name, s] of Object.entries(kc.flags)) {
       const r = REMOVED_BY_NAME.get(name);

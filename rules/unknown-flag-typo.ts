@@ -2,7 +2,7 @@
 // parsing on every start. The kubelet's flags per release (src/collectors/kubelet-flag-history.ts, generated
 // from the release sources) name the flag meant; flags that existed and were removed are removed-flag's.
 
-import { defineRule, KUBELET_FLAG_HISTORY, parseVersion, REMOVED_BY_NAME, type CheckResult } from '../src/rules/kit.js';
+import { defineRule, KUBELET_FLAG_HISTORY, kubeletMinor, REMOVED_BY_NAME, type CheckResult } from '../src/rules/kit.js';
 
 /** Optimal string alignment distance (adjacent transpositions count as one edit). */
 function editDistance(a: string, b: string): number {
@@ -76,8 +76,7 @@ export default defineRule({
     const name = raw.replace(/^-+/, '');
     // a flag that existed and was removed is removed-flag's (it names the release and the replacement)
     if (h.captures.flag && REMOVED_BY_NAME.has(name)) return undefined;
-    const v = parseVersion(ctx.evidence.journal?.facts.kubeletVersion ?? '');
-    const minor = v && v[0] === 1 ? v[1] : undefined;
+    const minor = kubeletMinor(ctx.evidence.journal?.facts.kubeletVersion);
     const past = KUBELET_FLAG_HISTORY[name];
     if (past && h.captures.flag) {
       return {

@@ -23,7 +23,8 @@ import {
 } from './cgroup-parse.js';
 import type { CollectContext } from './index.js';
 import { display, linkTarget, listDir, looksBinary, probe, readText } from './proc-fs.js';
-import { findKubelet, findProcesses, findRuntimes, kubeletSettings, type ProcInfo } from './proc-kubelet.js';
+import { findKubelet, findProcesses, findRuntimes, type ProcInfo } from './proc-kubelet.js';
+import { kubeletSettings } from './kubelet-settings.js';
 
 export interface ProcessCgroups {
   pid: number;

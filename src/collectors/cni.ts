@@ -9,7 +9,7 @@ import type { Citation } from '../types.js';
 import { CNI_EXTENSIONS, checkCniFile, type CniFile } from './cni-conf.js';
 import type { CollectContext } from './index.js';
 import { display, listDir, looksBinary, probe, readText } from './proc-fs.js';
-import { kubeletSettings } from './proc-kubelet.js';
+import { kubeletSettings } from './kubelet-settings.js';
 import type { RuntimeEvidence, RuntimeKind } from './runtime.js';
 
 export interface CniDirs {

@@ -13,7 +13,7 @@ import type { CollectContext } from './index.js';
 import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
 import { defaultHolds, defaultOf, kubeletDefault } from './kubelet-defaults.js';
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
-import { settingCitation, type Setting } from './kubelet-settings.js';
+import { settingCitation, type Setting, type SettingsSource } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
 import { buildInfoVersion } from './kubelet-binary.js';
 import { chooseKubelet, findProcesses } from './proc-kubelet.js';
@@ -425,7 +425,8 @@ export async function collect(ctx: CollectContext): Promise<Availability<Kubelet
     kubeletVersion: ctx.opts.kubeletVersion ?? buildInfoVersion(root, proc?.exeHost, execStart) ?? packagedVersion(root),
     hostname,
   };
-  return { ok: true, value: evidence };
+  // the collectors' view of the settings (kubelet-settings.ts settingsView) reads this evidence
+  return { ok: true, value: evidence satisfies SettingsSource };
 }
 
 /** The kubelet package version from the dpkg database (deb systems), e.g. `1.30.2-1.1` → `v1.30.2`. */

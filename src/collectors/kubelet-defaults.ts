@@ -34,9 +34,14 @@ export const KUBELET_DEFAULTS: KubeletDefault[] = [
   { field: 'authentication.anonymous.enabled', config: false, flags: true, source: `${DEFAULTS_GO}; cmd/kubelet/app/options` },
   { field: 'authentication.webhook.enabled', config: true, flags: false, source: `${DEFAULTS_GO}; cmd/kubelet/app/options` },
   { field: 'authorization.mode', config: 'Webhook', flags: 'AlwaysAllow', source: `${DEFAULTS_GO}; cmd/kubelet/app/options` },
-  // dockershim lived in the kubelet until v1.24; v1.27 wrote containerd's socket into defaults.go
+  // dockershim lived in the kubelet until v1.24 (container_runtime.go set its socket). v1.24 to v1.26 had
+  // no default at all: NewContainerRuntimeOptions leaves --container-runtime-endpoint empty, v1.24 and
+  // v1.25 then dial an empty unix address and v1.26's KubeletFlags validation refuses to start ("the
+  // container runtime endpoint address was not specified or empty"). v1.27 wrote containerd's socket into
+  // defaults.go. Checked against the v1.23.17, v1.24.17, v1.25.16, v1.26.15 and v1.27.16 release sources.
   { field: 'containerRuntimeEndpoint', config: 'unix:///var/run/dockershim.sock', until: 24, source: 'cmd/kubelet/app/options/container_runtime.go' },
-  { field: 'containerRuntimeEndpoint', config: 'unix:///run/containerd/containerd.sock', since: 24, source: DEFAULTS_GO },
+  { field: 'containerRuntimeEndpoint', config: '', since: 24, until: 27, source: 'cmd/kubelet/app/options/options.go (no default)' },
+  { field: 'containerRuntimeEndpoint', config: 'unix:///run/containerd/containerd.sock', since: 27, source: DEFAULTS_GO },
 ];
 
 /** The minor version of a `v1.X.Y` string, undefined when it is not 1.x. */

@@ -4,6 +4,7 @@
 // also holds CertificateSigningRequests and Events), or live from the API server when opts.useApi is set,
 // using --kubeconfig or the kubelet's own kubeconfig.
 
+import { csrSubject, type CsrSubject } from './csr-request.js';
 import { join, resolve } from 'node:path';
 import { probe, readText } from './proc-fs.js';
 import os from 'node:os';
@@ -28,8 +29,11 @@ export interface CsrInfo {
   /** Pending, Approved (not yet issued), Issued, Denied or Failed. */
   state: 'Pending' | 'Approved' | 'Issued' | 'Denied' | 'Failed';
   created?: string;
-  /** The node the CSR is for (`system:node:<name>` requestor). */
+  /** The node the CSR is for: the `system:node:<name>` requestor, else the request's subject CN. */
   node?: string;
+  /** The subject the request asks for (decoded from spec.request), or why it could not be read. */
+  subject?: CsrSubject;
+  requestProblem?: string;
 }
 
 export interface NodeEventInfo {
@@ -108,8 +112,22 @@ export function csrFromObject(c: Obj): CsrInfo {
   const issued = !!str(obj(c.status).certificate);
   const state: CsrInfo['state'] = conds.includes('Denied') ? 'Denied' : conds.includes('Failed') ? 'Failed' : conds.includes('Approved') ? (issued ? 'Issued' : 'Approved') : 'Pending';
   const username = str(spec.username);
-  const node = username?.startsWith('system:node:') ? username.slice('system:node:'.length) : undefined;
-  return { name: String(meta.name ?? ''), signerName: str(spec.signerName), username, state, created: str(meta.creationTimestamp), ...(node ? { node } : {}) };
+  // a bootstrap token asks for a node's client certificate: the node is named only in the request's subject
+  const request = str(spec.request);
+  const decoded = request ? csrSubject(request) : undefined;
+  const subject = decoded?.ok ? decoded.subject : undefined;
+  const fromSubject = subject?.cn?.startsWith('system:node:') ? subject.cn.slice('system:node:'.length) : undefined;
+  const node = username?.startsWith('system:node:') ? username.slice('system:node:'.length) : fromSubject;
+  return {
+    name: String(meta.name ?? ''),
+    signerName: str(spec.signerName),
+    username,
+    state,
+    created: str(meta.creationTimestamp),
+    ...(node ? { node } : {}),
+    ...(subject ? { subject } : {}),
+    ...(decoded && !decoded.ok ? { requestProblem: decoded.reason } : {}),
+  };
 }
 
 export function eventFromObject(e: Obj): NodeEventInfo {

@@ -2,7 +2,10 @@
 // tables, dotted and quoted keys, strings (basic, literal, multi-line), numbers, booleans, arrays
 // and inline tables. Unlike a general parser it keeps the line of every key, so findings can cite
 // `config.toml:42`, and it never throws: a bad line is recorded and reading continues.
-// (Written here rather than added as a dependency: the line numbers are the point.)
+// What it does not check, toml-eslint-parser (a maintained TOML parser that keeps positions) does: a table
+// or key defined twice, which containerd's TOML reader refuses, is recorded with its line.
+
+import { parseTOML } from 'toml-eslint-parser';
 
 export type TomlValue = string | number | boolean | TomlValue[] | { [k: string]: TomlValue };
 
@@ -224,7 +227,27 @@ export function parseToml(text: string): TomlDoc {
       c.line = line;
     }
   }
+  if (doc.errors.length === 0) strictCheck(text, doc);
   return doc;
+}
+
+/**
+ * The TOML rules this reader does not enforce (a table or a key defined twice, as in a duplicated
+ * `[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]`), from toml-eslint-parser.
+ */
+function strictCheck(text: string, doc: TomlDoc): void {
+  try {
+    parseTOML(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const line = (e as { lineNumber?: number }).lineNumber;
+    if (typeof line !== 'number') return;
+    const header = doc.tables.find((t) => t.line === line);
+    const first = header && doc.tables.find((t) => t !== header && t.path.join('.') === header.path.join('.'));
+    const message = first
+      ? `table [${header.path.join('.')}] is defined twice (first on line ${first.line}); containerd and CRI-O refuse the file`
+      : `${(e as Error).message} (containerd and CRI-O refuse the file)`;
+    doc.errors.push({ line, message });
+  }
 }
 
 /** The last entry whose path equals `path` (later definitions win, as with drop-ins). */

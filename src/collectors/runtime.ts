@@ -12,7 +12,8 @@ import type { Citation } from '../types.js';
 import { cgroupVersion, parseMounts } from './cgroup-parse.js';
 import type { CollectContext } from './index.js';
 import { display, probe, readText, type EntryType } from './proc-fs.js';
-import { findProcesses, findRuntimes, kubeletSettings } from './proc-kubelet.js';
+import { findProcesses, findRuntimes } from './proc-kubelet.js';
+import { kubeletSettings } from './kubelet-settings.js';
 import { CONTAINERD_CONFIGS, readContainerd, readCrio, readDocker, type ContainerdConfig, type CrioConfig, type DockerConfig } from './runtime-config.js';
 
 export type RuntimeKind = 'containerd' | 'crio' | 'docker' | 'cri-dockerd' | 'unknown';
@@ -116,7 +117,9 @@ export async function collect(ctx: CollectContext): Promise<Availability<Runtime
   const runDir = probe(root, '/run');
   const varRun = probe(root, '/var/run');
   const noRun = !ctx.opts.live && !(runDir.ok && runDir.type === 'dir') && !(varRun.ok && varRun.type === 'dir');
-  if (ep.path && noRun) {
+  if (!endpointValue) {
+    endpoint.reason = `no CRI endpoint: it is not set and kubelet ${settings.kubeletVersion ?? ''} has no default (v1.24 to v1.26 had none)`.replace('  ', ' ');
+  } else if (ep.path && noRun) {
     endpoint.reason = 'the captured tree has no /run or /var/run: socket presence unknown';
   } else if (ep.path && /dockershim\.sock$/.test(ep.path)) {
     // dockershim lives inside the kubelet and creates this socket itself: what must exist is Docker's

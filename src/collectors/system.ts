@@ -6,7 +6,7 @@ import type { Availability } from '../evidence.js';
 import type { Citation } from '../types.js';
 import type { CollectContext } from './index.js';
 import { display, linkTarget, listDir, looksBinary, probe, readText } from './proc-fs.js';
-import { kubeletSettings } from './proc-kubelet.js';
+import { kubeletSettings } from './kubelet-settings.js';
 import { parseCmdline, parseMeminfo, parseModules, parseSelinuxConfig, parseSwaps, parseSysctlValue, type SwapDevice } from './proc-parse.js';
 
 export interface SysctlValue {

@@ -4,7 +4,8 @@
 // `import type` of the evidence shapes is fine): rules never reach into collectors, the engine or the
 // filesystem, so a collector can change how it reads without a rule noticing.
 
-export { defineRule, parseVersion, satisfies, type CheckResult, type DefinedRule, type RuleContext, type RuleOutcome } from './model.js';
+export { defineRule, type CheckResult, type DefinedRule, type RuleContext, type RuleOutcome } from './model.js';
+export { kubeletMinor, parseVersion, satisfies, versionAtLeast } from './versions.js';
 export { settingCitation, settingWhere, type Setting } from '../collectors/kubelet-settings.js';
 export { certCitation, daysLeft, describeCert } from '../collectors/cert-info.js';
 export { formatBytes } from '../collectors/cgroup-parse.js';

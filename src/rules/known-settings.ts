@@ -4,7 +4,7 @@
 // they see only the journal then, or are skipped with the reason when the journal said nothing.
 
 import type { Evidence, EvidenceKind } from '../evidence.js';
-import { configUnknownReason } from '../collectors/proc-kubelet.js';
+import { configUnknownReason } from '../collectors/kubelet-settings.js';
 import type { RuleContext } from './model.js';
 
 /** The evidence kinds that carry the kubelet's settings (read from its command line and config file). */

@@ -1,6 +1,7 @@
 // The rule envelope shared by data rules (rules/*.yaml) and code rules (rules/*.ts), and the one
 // schema check both pass through at load time.
 
+import { isVersionRange } from './versions.js';
 import type { Citation, Remediation, Severity } from '../types.js';
 import type { Evidence, EvidenceKind } from '../evidence.js';
 import { EVIDENCE_KINDS } from '../evidence.js';
@@ -191,46 +192,11 @@ export function validateRule(raw: unknown, file: string, kind: 'data' | 'code'):
   return { ...(r as unknown as RuleMeta), check: r.check as Rule['check'], file, kind };
 }
 
-// ---- version ranges: `>=1.21 <1.24`, `1.19 - 1.20`, `<1.24`, `1.27` -------------------------------
-
-export function parseVersion(v: string): [number, number, number] | undefined {
-  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
-function cmp(a: [number, number, number], b: [number, number, number]): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
+// version ranges and comparisons live in versions.ts (semver); re-exported for the engine and the kit
+export { parseVersion, satisfies } from './versions.js';
 
 function checkRange(range: string, fail: (p: string) => void): void {
-  for (const part of range.split(/\s+(?=[<>=])|\s*,\s*/)) {
-    if (part.trim() === '') continue;
-    if (!/^(?:[<>]=?|=)?\s*v?\d+\.\d+(?:\.\d+)?(?:\s*-\s*v?\d+\.\d+(?:\.\d+)?)?$/.test(part.trim())) fail(`"${range}" is not a version range (e.g. ">=1.21 <1.24")`);
-  }
-}
-
-/** Whether kubelet version `v` is inside `range` (unknown versions are inside every range). */
-export function satisfies(v: string | undefined, range: string | undefined): boolean {
-  if (!range || !v) return true;
-  const ver = parseVersion(v);
-  if (!ver) return true;
-  const hy = /^v?([\d.]+)\s*-\s*v?([\d.]+)$/.exec(range.trim());
-  if (hy) {
-    const lo = parseVersion(hy[1]!)!;
-    const hi = parseVersion(hy[2]!)!;
-    const minorOnly = !/\d+\.\d+\.\d+/.test(hy[2]!);
-    return cmp(ver, lo) >= 0 && (minorOnly ? ver[0] < hi[0] || (ver[0] === hi[0] && ver[1] <= hi[1]) : cmp(ver, hi) <= 0);
-  }
-  for (const part of range.trim().split(/\s+/)) {
-    const m = /^(>=|<=|>|<|=)?v?([\d.]+)$/.exec(part);
-    if (!m) continue;
-    const b = parseVersion(m[2]!)!;
-    const c = cmp(ver, b);
-    const op = m[1] ?? '=';
-    const ok = op === '>=' ? c >= 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : op === '<' ? c < 0 : ver[0] === b[0] && ver[1] === b[1];
-    if (!ok) return false;
-  }
-  return true;
+  if (!isVersionRange(range)) fail(`"${range}" is not a version range (e.g. ">=1.21 <1.24")`);
 }
 
 /**
