@@ -98,7 +98,7 @@ describe('parallel scan = single-threaded scan', () => {
   it('on every fixture journal, split at one of several lines', async () => {
     merged = fellBack = 0;
     // entry formats (json-pretty, verbose) are read entry by entry and never split
-    const files = proofSample(fixtureJournalFiles().filter((f) => !entryFormat(readFileSync(f))), 6);
+    const files = proofSample(fixtureJournalFiles().filter((f) => !entryFormat(readFileSync(f))), 9);
     expect(files.length).toBeGreaterThan(0);
     for (const [i, f] of files.entries()) {
       const buf = readFileSync(f);
