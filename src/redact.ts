@@ -11,6 +11,8 @@
 // one pass per pattern. redactDeep() applies it to every string of a report, once, where the report is
 // assembled (scan.ts) — renderers never see a secret.
 
+import { mapStrings } from './map-strings.js';
+
 export const MASK = '[redacted]';
 
 /** What a bundle leaves of a bootstrap token's secret (src/bundle/redact-files.ts): 16 characters of [a-z0-9], as
@@ -79,13 +81,6 @@ export function redact(text: string): string {
 }
 
 /** A copy of `v` with every string (keys kept) redacted: plain objects and arrays are walked. */
-export function redactDeep<T>(v: T, depth = 0): T {
-  if (typeof v === 'string') return redact(v) as T;
-  if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => redactDeep(x, depth + 1)) as T;
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = redactDeep(x, depth + 1);
-  return out as T;
+export function redactDeep<T>(v: T): T {
+  return mapStrings(v, redact);
 }

@@ -5,6 +5,8 @@
 // the bidirectional overrides that reorder what is shown. Every human renderer (text, Markdown, the TUI,
 // follow lines) passes the report through safeReport() first; the colours they add come after.
 
+import { mapStrings } from '../map-strings.js';
+
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -21,22 +23,11 @@ export function terminalSafe(text: string): string {
 
 const cache = new WeakMap<object, unknown>();
 
-function walk<T>(v: T, depth: number): T {
-  if (typeof v === 'string') return terminalSafe(v) as T;
-  if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1)) as T;
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = walk(x, depth + 1);
-  return out as T;
-}
-
 /** A copy of a report (or finding) whose every string is terminalSafe (memoised per object). */
 export function safeReport<T extends object>(r: T): T {
   const hit = cache.get(r);
   if (hit) return hit as T;
-  const out = walk(r, 0);
+  const out = mapStrings(r, terminalSafe);
   cache.set(r, out);
   cache.set(out, out);
   return out;
