@@ -23,10 +23,18 @@ function best(f: () => unknown): number {
 }
 function expectLinear(make: (n: number) => () => unknown, n: number): void {
   best(make(n)); // warm up (JIT, lazy imports)
-  const a = best(make(n));
-  const b = best(make(4 * n));
-  // a floor of 20 ms: a shorter time is mostly noise (a collection, a neighbour's burst)
-  expect(b / Math.max(a, 20), `n=${n}: ${a.toFixed(1)} ms, 4n: ${b.toFixed(1)} ms`).toBeLessThan(9);
+  // a floor of 20 ms: a shorter time is mostly noise (a collection, a neighbour's burst). A second attempt
+  // only when the first looks superlinear: on a loaded machine one burst can land on the 4n runs, while a
+  // quadratic parser gives ~16x every time.
+  let seen = '';
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < 2 && ratio >= 9; attempt++) {
+    const a = best(make(n));
+    const b = best(make(4 * n));
+    ratio = Math.min(ratio, b / Math.max(a, 20));
+    seen += `${seen ? '; ' : ''}n=${n}: ${a.toFixed(1)} ms, 4n: ${b.toFixed(1)} ms`;
+  }
+  expect(ratio, seen).toBeLessThan(9);
 }
 
 describe('linear parsers', () => {
