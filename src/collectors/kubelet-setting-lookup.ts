@@ -10,6 +10,7 @@ import { DEFAULT_SOURCE_CONFIG, DEFAULT_SOURCE_FLAGS, defaultHolds, kubeletDefau
 import { KUBELET_FLAG_HISTORY } from './kubelet-flag-history.js';
 import { FLAG_FIELDS } from './kubelet-flags.js';
 import type { Setting } from './kubelet-settings.js';
+import { nearest } from '../nearest.js';
 
 /** Model keys whose name is not their KubeletConfiguration field path (every other modelled key is). */
 const MODEL_KEY_OF_FIELD: Record<string, keyof KubeletConfigEvidence['settings']> = {
@@ -41,11 +42,15 @@ export function settingNameProblem(name: string): string | undefined {
   if (name.startsWith('--')) {
     const flag = name.slice(2);
     if (KUBELET_FLAG_HISTORY[flag] || MODEL_KEY_OF_FLAG[flag] || FIELD_OF_FLAG.has(flag)) return undefined;
-    return `no kubelet flag ${name} (the flags of kubelet v1.10 to v1.37 are known)`;
+    const near = nearest(flag, Object.keys(KUBELET_FLAG_HISTORY));
+    return `no kubelet flag ${name}${near ? ` (did you mean --${near}?)` : ''} (the flags of kubelet v1.10 to v1.37 are known)`;
   }
   if (!/^[a-zA-Z][\w]*(?:\.[\w./-]+)*$/.test(name)) return `"${name}" is not a KubeletConfiguration field path (e.g. authorization.mode) or a flag (e.g. --read-only-port)`;
   const top = name.split('.')[0]!;
-  if (!KUBELET_CONFIG_FIELDS[top]) return `KubeletConfiguration has no field ${top} (v1beta1, kubelet v1.10 to v1.37)`;
+  if (!KUBELET_CONFIG_FIELDS[top]) {
+    const near = nearest(top, Object.keys(KUBELET_CONFIG_FIELDS));
+    return `KubeletConfiguration has no field ${top}${near ? ` (did you mean ${near}?)` : ''} (v1beta1, kubelet v1.10 to v1.37)`;
+  }
   return undefined;
 }
 

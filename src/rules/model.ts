@@ -112,9 +112,11 @@ export class RuleSchemaError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
-    problem: string,
+    readonly problem: string,
+    /** The line of a YAML rule the field is on, when the rule's text is at hand (load.ts). */
+    readonly line?: number,
   ) {
-    super(`${file}: ${field}: ${problem}`);
+    super(`${file}${line ? `:${line}` : ''}: ${field}: ${problem}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { settingNameProblem } from '../collectors/kubelet-setting-lookup.js';
 import type { EvidenceKind } from '../evidence.js';
 import { checkPatternSafety } from './safety.js';
+import { nearest } from '../nearest.js';
 
 export type Scalar = string | number | boolean;
 
@@ -82,7 +83,11 @@ function parseCondition(kind: StateKind, raw: unknown, f: string, fail: (field: 
   const c = raw as Record<string, unknown>;
   const ops = OPS_BY_KIND[kind];
   const known = [NAME_KEY[kind], 'as', 'optional', ...ops];
-  for (const k of Object.keys(c)) if (!known.includes(k)) fail(`${f}.${k}`, `unknown field (known: ${known.join(', ')})`);
+  for (const k of Object.keys(c)) {
+    if (known.includes(k)) continue;
+    const near = nearest(k, known);
+    fail(`${f}.${k}`, `unknown field${near ? ` (did you mean ${near}?)` : ''} (known: ${known.join(', ')})`);
+  }
   const name = c[NAME_KEY[kind]];
   if (typeof name !== 'string' || name === '') fail(`${f}.${NAME_KEY[kind]}`, 'must be a non-empty string');
   const n = name as string;
