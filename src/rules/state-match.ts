@@ -150,8 +150,9 @@ export function stateWants(rules: readonly { state?: readonly StateCondition[] }
 /** A condition in words, for `explain` and docs/rules.md: `setting authorization.mode equals AlwaysAllow`. */
 export function describeCondition(c: StateCondition): string {
   const words: Record<keyof StateOps, string> = { equals: '=', notEquals: '≠', in: 'in', notIn: 'not in', exists: 'exists', gt: '>', ge: '≥', lt: '<', le: '≤', matches: 'matches', contains: 'contains' };
+  const presence = (present: boolean) => (c.kind === 'setting' ? (present ? 'set' : 'not set') : present ? 'exists' : 'missing');
   const tests = Object.entries(c.ops).map(([k, v]) =>
-    k === 'exists' ? (k === 'exists' && v === false ? (c.kind === 'setting' ? 'not set' : 'missing') : c.kind === 'setting' ? 'set' : 'exists') : `${words[k as keyof StateOps]} ${Array.isArray(v) ? `[${v.join(', ')}]` : k === 'matches' ? `/${String(v)}/` : String(v)}`,
+    k === 'exists' ? presence(v === true) : `${words[k as keyof StateOps]} ${Array.isArray(v) ? `[${v.join(', ')}]` : k === 'matches' ? `/${String(v)}/` : String(v)}`,
   );
   return `${c.kind} ${c.name} ${tests.join(' and ')}${c.optional ? ' (optional)' : ''}`;
 }
