@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../src/rules/load.js';
-import type { Rule } from '../src/rules/model.js';
+import { fillTemplate, showTemplate, type Rule } from '../src/rules/model.js';
 import { runScan } from '../src/scan.js';
 import type { Report } from '../src/types.js';
 import { scratchDir } from './helpers.js';
@@ -188,6 +188,18 @@ describe('captures in messages', () => {
     expect(port.remediation.summary).toBe('set 10255 back');
     expect(port.remediation.steps[0]!.command).toBe('echo 10255');
   }, 60_000);
+});
+
+describe('worded captures in templates', () => {
+  it('words a value only when it is there, else takes the next alternative; docs show the fallback', () => {
+    const t = "port {{port}}{{over?', overriding %'|''}} ({{at?'set in %'|'not set'}})";
+    expect(fillTemplate(t, { port: '10255', over: 'readOnlyPort: 0 in c.yaml', at: 'u.service:2' })).toBe('port 10255, overriding readOnlyPort: 0 in c.yaml (set in u.service:2)');
+    expect(fillTemplate(t, { port: '10255', over: '' })).toBe('port 10255 (not set)');
+    expect(showTemplate(t)).toBe('port <port> (not set)');
+    expect(showTemplate("{{over?', overriding %'}}")).toBe('<over>');
+    // a quoted '?' literal is not a worded capture
+    expect(fillTemplate("{{cgroup|name|'?'}}", {})).toBe('?');
+  });
 });
 
 describe('missing evidence skips, never passes', () => {
