@@ -118,6 +118,12 @@ describe('the decoders', () => {
     // pkg/kubelet/cm/container_manager_linux.go: klog.ErrorS(err, "Failed to find cgroups of kubelet")
     const line = '"Failed to find cgroups of kubelet" err="cpu and memory cgroup hierarchy not unified.  cpu: /, memory: /system.slice/kubelet.service"';
     expect((await scanText(`${line}\n`)).findings.map((f) => f.ruleId)).toContain('cgroup-hierarchy-not-unified');
+    // cmd/kubelet/app/server.go (<= v1.15): the fatal form, bare; the unit named only inside a cgroup path
+    const fatal = "failed to run Kubelet: failed to get the kubelet's cgroup: cpu and memory cgroup hierarchy not unified.  cpu: /, memory: /system.slice/kubelet.service";
+    expect((await scanText(`${fatal}\n`)).findings.map((f) => f.ruleId)).toContain('cgroup-hierarchy-not-unified');
+    // systemd's own line about the unit is still systemd's
+    const exit = await scanText('kubelet.service: Main process exited, code=exited, status=1/FAILURE\n');
+    expect(exit.runs.at(-1)?.exit?.status).toBe('1/FAILURE');
   });
   it('a logfmt line cut inside its quoted msg keeps what survived', () => {
     expect(parseLogfmt('time="2024-03-05" level=error msg="Error loading CNI config l…')).toEqual({ time: '2024-03-05', level: 'error', msg: 'Error loading CNI config l…' });

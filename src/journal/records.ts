@@ -9,7 +9,7 @@ import type { JournalFormat, LogRecord } from '../types.js';
 import { isKlogStart, leadingSpaces, parseKlogLoose, parsePartialPrefix, startsRecord, undecorate } from './decorations.js';
 import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, jsonLineRecord, kubeletJsonInEntry, logrusWrapped } from './json-records.js';
 import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
-import { PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
+import { bareSystemdAboutKubelet, PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
 import { decideWrap, type WrapTail } from './wrap.js';
 import { type JsonJoined, JsonWrap, unclosedJson } from './json-wrap.js';
 import { FATAL_START, NOTICE, STACK_LINE, type ClosedBlock } from './line-kinds.js';
@@ -189,8 +189,7 @@ export class RecordParser {
     }
     // no prefix: `-o cat`, a raw kubelet log file (klog lines), or kubelet JSON logging
     if (!this.format) this.format = 'cat';
-    // systemd never opens a message with a quote: `"msg" err="… kubelet.service"` is a structured kubelet line
-    const isSystemd = !klog && line.charCodeAt(0) !== 34 && SYSTEMD_ABOUT_KUBELET.test(line);
+    const isSystemd = !klog && bareSystemdAboutKubelet(line);
     if (!isSystemd && this.continues(line, undefined)) {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
