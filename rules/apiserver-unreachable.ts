@@ -31,9 +31,10 @@ export default defineRule({
       { pattern: "^(?!.*(?:plugin type=|PodSandbox|failed to setup network|failed to set up sandbox)).*?\"?(?<url3>https?://(?<endpoint3>[^/\"\\s]+)/apis?/[^\"\\s]*)\"?: (?<reason3>net/http: TLS handshake timeout)" },
       // an established connection dropped: Go net `read tcp <local>-><remote>: read: connection reset by peer` (a local
       // load balancer such as 127.0.0.1:6443 with no reachable upstream resets every connection), `EOF`, http2's
-      // `client connection lost` / GOAWAY, client timeouts. client-go reflectors append `- error from a previous
+      // `client connection lost` / GOAWAY, client timeouts (a request context that ran out: the lease's
+      // `Get "…/leases/<node>?timeout=10s": context deadline exceeded`). client-go reflectors append `- error from a previous
       // attempt: …` (v1.26+).
-      { pattern: "^(?!.*(?:plugin type=|PodSandbox|failed to setup network|failed to set up sandbox)).*?\"?(?<url4>https?://(?<endpoint4>[^/\"\\s]+)/apis?/[^\"\\s]*)\"?(?:: (?:read|write) tcp \\S+->\\S+: (?:read|write): (?<reason4>connection reset by peer|broken pipe|connection timed out)|: (?<reason5>unexpected EOF)|: (?<reason7>http2: client connection lost|http2: server sent GOAWAY and closed the connection|context deadline exceeded \\(Client\\.Timeout exceeded while awaiting headers\\)|net/http: request canceled(?: while waiting for connection)?))" },
+      { pattern: "^(?!.*(?:plugin type=|PodSandbox|failed to setup network|failed to set up sandbox)).*?\"?(?<url4>https?://(?<endpoint4>[^/\"\\s]+)/apis?/[^\"\\s]*)\"?(?:: (?:read|write) tcp \\S+->\\S+: (?:read|write): (?<reason4>connection reset by peer|broken pipe|connection timed out)|: (?<reason5>unexpected EOF)|: (?<reason7>http2: client connection lost|http2: server sent GOAWAY and closed the connection|context deadline exceeded(?: \\(Client\\.Timeout exceeded while awaiting headers\\))?|net/http: request canceled(?: while waiting for connection)?))" },
       // the connection closed with no answer (`…": EOF`), a pattern of its own so the journal pass looks for `: EOF`
       // and not for `http`, which many healthy lines carry
       { pattern: "^(?!.*(?:plugin type=|PodSandbox|failed to setup network|failed to set up sandbox)).*?\"?(?<url6>https?://(?<endpoint6>[^/\"\\s]+)/apis?/[^\"\\s]*)\"?: EOF\\b" },

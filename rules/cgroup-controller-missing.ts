@@ -25,13 +25,18 @@ export default defineRule({
       // v2 `failed to find %s cgroup (v2)` (cpu, cpuset, memory); v1 `failed to find memory cgroup, you may need to
       // add "cgroup_memory=1 cgroup_enable=memory" to your linux cmdline (/boot/cmdline.txt on a Raspberry Pi)`.
       { pattern: 'failed to find (?:(?<controller2>cpu|cpuset|memory) cgroup \\(v2\\)|memory cgroup, you may need to add)', processes: 'any' },
+      // pkg/kubelet/cm/cgroup_manager_linux.go setSupportedSubsystems(V1) (v1 hosts): `Failed to find subsystem mount for
+      // required subsystem: %v` (v1.10-v1.15), lower-case v1.16-v1.21, under `failed to set supported cgroup subsystems
+      // for cgroup [kubepods burstable]` / `failed to initialize top level QOS containers` (`Failed to start
+      // ContainerManager`): a controller the QOS cgroups need (pids, hugetlb, cpu, memory) has no hierarchy on the host.
+      { pattern: '[Ff]ailed to find subsystem mount for required subsystem:? (?<controller3>[\\w=]+)', versions: '>=1.10 <1.22' },
       // runc libcontainer/cgroups NotFoundError `mountpoint for %s not found`: the kubelet's own cgroup has no line
       // for the controller (getContainer), v1.19+ on a v1 host. Kept out when cgroup-v2-unsupported applies.
       { pattern: 'mountpoint for (?<controller>[\\w=]+) not found', versions: '>=1.5' },
     ],
   },
   message:
-    'The {{controllers|controller2|controller|\'memory\'}} cgroup controller is not available on this host, and the kubelet cannot enforce pod limits without it, so it exits.',
+    'The {{controllers|controller2|controller3|controller|\'memory\'}} cgroup controller is not available on this host, and the kubelet cannot enforce pod limits without it, so it exits.',
   why:
     'The kubelet puts every pod under cgroups for cpu, cpuacct, cpuset, memory (and pids, hugetlb) and checks at start-up that they are mounted (cgroup v1) or enabled (cgroup v2). Raspberry Pi and some ARM kernels disable the memory controller unless the kernel command line enables it; minimal containers (LXC, some CI sandboxes) mount only a few hierarchies. Without them the container manager refuses to start.',
   remediation: {
@@ -56,7 +61,7 @@ export default defineRule({
   ],
   check({ evidence, hits }) {
     if (hits.count === 0) return undefined;
-    const onlyMountpoint = (hits.byPattern[0] ?? 0) === 0 && (hits.byPattern[1] ?? 0) === 0;
+    const onlyMountpoint = [0, 1, 2].every((i) => (hits.byPattern[i] ?? 0) === 0);
     if (onlyMountpoint) {
       // `mountpoint for X not found` from a kubelet without cgroup v2 support, or on a v2 host: not this rule
       if (versionAtLeast(evidence.journal?.facts.kubeletVersion, '1.19') === false) return undefined;
