@@ -33,6 +33,10 @@ const LOOP_FINISHED = { pattern: 'Generic \\(PLEG\\): container finished"? podID
 // (each branch spelled out whole, so that what the journal pass looks for is `SyncLoop REMOVE`, not `SyncLoop `)
 const LOOP_EXPLAINED = { pattern: 'SyncLoop REMOVE"? source="?file|SyncLoop \\(REMOVE, "file"\\)|Shutdown manager', versions: '>=1.10' };
 const LOOP_PATTERNS = [LOOP_DIED, LOOP_SANDBOX, LOOP_FINISHED, LOOP_EXPLAINED, LOOP_DIED_PRINTF];
+// dockershim NewDockerService (v1.10-v1.23): when dockerd does not answer its Info call the kubelet logs this and
+// assumes cgroupfs, so a systemd kubelet then reports a "misconfiguration" that only says dockerd was unreachable
+// (cri-endpoint-unreachable names that). Read only to hold the mismatch back.
+const DOCKER_INFO_FAILED = { pattern: 'Failed to execute Info\\(\\) call to the Docker client', versions: '>=1.10 <1.24' };
 /** Control-plane ContainerDied events (a kill is two: the container and its sandbox) before the loop is named. */
 const LOOP_MIN_DIED = 2;
 
@@ -56,6 +60,7 @@ const rule: DefinedRule = defineRule({
       // the fallback is to go in v1.36). Not a failure by itself: it says the kubelet did not adopt the runtime's driver.
       { pattern: 'CRI implementation should be updated to support RuntimeConfig(?: when KubeletCgroupDriverFromCRI feature gate has been enabled)?\\. Falling back to using cgroupDriver from kubelet config', versions: '>=1.28' },
       ...LOOP_PATTERNS,
+      DOCKER_INFO_FAILED,
     ],
   },
   message: 'The kubelet uses the {{kubelet|\'?\'}} cgroup driver but the container runtime uses {{runtime|\'?\'}}; pods (including static control-plane pods) cannot be created consistently.',
@@ -99,7 +104,10 @@ const rule: DefinedRule = defineRule({
     const explained = patterns[loopIdx[3]!] ?? 0;
     const loopSeen = died >= LOOP_MIN_DIED && (sandbox > 0 || finished > 0) && explained === 0;
     const fallbackSeen = (hits.byPattern[3] ?? 0) > 0;
-    const failureSeen = hits.count - loopCount > (hits.byPattern[3] ?? 0);
+    const dockerUnreached = patterns[(rule.match?.journal ?? []).indexOf(DOCKER_INFO_FAILED)] ?? 0;
+    // dockershim's mismatch against a cgroupfs it assumed because dockerd never answered is not a mismatch
+    const assumedOnly = dockerUnreached > 0 && hits.captures.runtime === 'cgroupfs' && (patterns[0] ?? 0) + dockerUnreached === hits.count - loopCount;
+    const failureSeen = !assumedOnly && hits.count - loopCount - dockerUnreached > (hits.byPattern[3] ?? 0);
     if (rt?.driver && s && s.from === 'kubeletConfig' && rt.driver.value !== s.cgroupDriver) {
       // the journal's fallback line says the kubelet kept its own driver, whatever the runtime's version suggests
       const adopts = rt.runtimeReportsDriver && !fallbackSeen && versionAtLeast(s.kubeletVersion, '1.31') !== false;

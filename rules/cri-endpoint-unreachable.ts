@@ -32,6 +32,16 @@ export default defineRule({
       { pattern: 'unsupported CRI runtime: "(?<runtime>[^"]*)", only "(?<supported>[^"]*)" is currently supported', versions: '1.24 - 1.26' },
       // (a runtime that dies after start-up — `Container runtime sanity check failed`, `container runtime is down` — is
       // runtime-down's signature, not an unreachable endpoint)
+      // dockershim (v1.10-v1.23, --container-runtime=docker): NewDockerService asks dockerd for its info first and, when
+      // that fails, logs it and carries on with the default cgroupfs driver (printf `Failed to execute Info() call to the
+      // Docker client: %v`, <= v1.19); from v1.20 it returns the bare `Failed to execute Info() call to the Docker client`
+      // as the error that ends the run (`failed to run Kubelet: failed to create kubelet: …`). Before v1.20 the run
+      // then ends on the version check or on a cgroup driver "misconfiguration" that only says dockerd never answered.
+      // The docker client's error is `Cannot connect to the Docker daemon at %s. Is the docker daemon running?`.
+      {
+        pattern: 'Failed to execute Info\\(\\) call to the Docker client(?:(?::|" err=")\\s*"?(?:Cannot connect to the Docker daemon at (?<socket>[^\\s"]+?)\\.? Is the docker daemon running\\?|(?<dockerErr>[^"]{1,300})))?',
+        versions: '>=1.10 <1.24',
+      },
       // crictl / kubeadm preflight relay the same errors
       { pattern: '\\[ERROR CRI\\]: container runtime is not running', processes: 'any' },
     ],
@@ -42,7 +52,7 @@ export default defineRule({
   remediation: {
     summary: 'Start the runtime with its CRI enabled, and point the kubelet at its real socket.',
     steps: [
-      { text: 'Is the runtime running, and where is its socket?', command: 'systemctl status containerd crio cri-docker --no-pager\nls -l /run/containerd/containerd.sock /var/run/crio/crio.sock /var/run/cri-dockerd.sock 2>&1' },
+      { text: 'Is the runtime running, and where is its socket?', command: 'systemctl status containerd crio cri-docker docker --no-pager\nls -l /run/containerd/containerd.sock /var/run/crio/crio.sock /var/run/cri-dockerd.sock /var/run/docker.sock 2>&1' },
       {
         text: 'containerd installed with Docker lists "cri" in disabled_plugins: back up its config, take "cri" out of that list, and restart containerd',
         command: "cp -a /etc/containerd/config.toml /etc/containerd/config.toml.bak.$(date +%s)\nsed -i '/^disabled_plugins/s/\"cri\",\\? *//' /etc/containerd/config.toml\ngrep -n '^disabled_plugins' /etc/containerd/config.toml\nsystemctl restart containerd",
