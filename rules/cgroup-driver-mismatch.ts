@@ -61,6 +61,11 @@ const rule: DefinedRule = defineRule({
       { pattern: 'CRI implementation should be updated to support RuntimeConfig(?: when KubeletCgroupDriverFromCRI feature gate has been enabled)?\\. Falling back to using cgroupDriver from kubelet config', versions: '>=1.28' },
       ...LOOP_PATTERNS,
       DOCKER_INFO_FAILED,
+      // CRI-O (server/sandbox_run_linux.go, later internal/config/cgmgr): the runtime refuses the pod's cgroup parent,
+      // in `RunPodSandbox from runtime service failed` / `CreatePodSandbox for pod … failed`: `cri-o configured with
+      // systemd cgroup manager, but did not receive slice as parent: %s` (kubelet cgroupfs) and `cri-o configured with
+      // cgroupfs cgroup manager, but received systemd slice as parent: %s` (kubelet systemd)
+      { pattern: 'cri-o configured with (?<crioManager>systemd|cgroupfs) cgroup manager, but (?:did not receive slice|received systemd slice) as parent', processes: 'any' },
     ],
   },
   message: 'The kubelet uses the {{kubelet|\'?\'}} cgroup driver but the container runtime uses {{runtime|\'?\'}}; pods (including static control-plane pods) cannot be created consistently.',
@@ -130,6 +135,8 @@ const rule: DefinedRule = defineRule({
         };
       const vars: Record<string, string> = {};
       if (!hits.captures.kubelet && hits.captures.path) Object.assign(vars, { kubelet: 'cgroupfs', runtime: 'systemd' });
+      const crio = hits.captures.crioManager;
+      if (!hits.captures.kubelet && !hits.captures.path && crio) Object.assign(vars, { kubelet: crio === 'systemd' ? 'cgroupfs' : 'systemd', runtime: crio });
       return {
         evidence: [],
         vars,
