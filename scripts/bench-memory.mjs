@@ -58,10 +58,12 @@ if (!existsSync('/usr/bin/time')) {
 }
 const scratch = mkdtempSync(join(tmpdir(), 'kubelet-doctor-mem-'));
 {
-  // one journal at a time, plus the crash loop's (a few hundred MB): room for the largest with a margin
+  // one journal at a time: room for the largest with a margin (a crash-loop run is ~16 entries: ~2 KB of text
+  // lines, ~10 KB of journal fields in the entry formats)
   const fs = statfsSync(scratch);
   const free = fs.bavail * fs.bsize;
-  const need = Math.max(size, loopRuns * 2500) * 1.1 + 256e6;
+  const perRun = loopFormats.some((f) => /^(json|verbose|export)/.test(f)) ? 12e3 : 2.5e3;
+  const need = Math.max(size, loopRuns > 0 ? loopRuns * perRun : 0) * 1.1 + 256e6;
   if (free < need) {
     rmSync(scratch, { recursive: true, force: true });
     console.error(`bench --memory: ${tmpdir()} has ${(free / 1e9).toFixed(1)} GB free; needs ${(need / 1e9).toFixed(1)} GB (use a smaller --size, or TMPDIR=…)`);
