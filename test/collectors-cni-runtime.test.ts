@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCniFile } from '../src/collectors/cni-conf.js';
-import { parseJsonAt } from '../src/collectors/cni-json.js';
+import { parseJsonAt } from '../src/collectors/strict-json.js';
 import type { CniEvidence } from '../src/collectors/cni.js';
 import { collectEvidence } from '../src/collectors/index.js';
 import { readContainerd, readCrio, readDocker } from '../src/collectors/runtime-config.js';
@@ -91,8 +91,14 @@ describe('runtime configs', () => {
     expect(c.pluginDirs).toMatchObject({ value: ['/opt/cni/bin/'], default: true });
     expect(readDocker(root, false, noop)!.cgroupDriver).toMatchObject({ value: 'systemd', cite: { line: 2 } });
     const bad = readDocker(tree({ 'etc/docker/daemon.json': '{\n  "exec-opts": [\n}\n' }), true, noop)!;
-    expect(bad.problems[0]).toMatchObject({ line: 3 });
+    expect(bad.problems[0]).toMatchObject({ line: 3, message: "invalid JSON at column 1: unexpected '}'" });
     expect(bad.cgroupDriver).toMatchObject({ value: 'systemd', default: true });
+    // the element that sets the driver is cited, not the first line that mentions it (the last one wins)
+    const two = '{\n  "_comment": "native.cgroupdriver=systemd was the old one",\n  "exec-opts": [\n    "native.cgroupdriver=systemd",\n    "native.cgroupdriver=cgroupfs"\n  ]\n}\n';
+    expect(readDocker(tree({ 'etc/docker/daemon.json': two }), false, noop)!.cgroupDriver).toMatchObject({ value: 'cgroupfs', cite: { line: 5, text: '"native.cgroupdriver=cgroupfs"' } });
+    // Docker refuses comments in daemon.json: so does the reader, at the comment's line
+    const commented = readDocker(tree({ 'etc/docker/daemon.json': '{\n  // systemd\n  "exec-opts": ["native.cgroupdriver=systemd"]\n}\n' }), false, noop)!;
+    expect(commented.problems[0]).toMatchObject({ line: 2 });
   });
   it('endpoints', () => {
     expect(parseEndpoint('unix:///run/containerd/containerd.sock')).toEqual({ scheme: 'unix', path: '/run/containerd/containerd.sock' });
@@ -143,6 +149,10 @@ describe('CNI', () => {
     expect(f.cite).toMatchObject({ source: 'etc/cni/net.d/10-x.conflist', line: 5 });
     expect(checkCniFile('a.conf', '{"name": "n", "type": "bridge"}').problems).toEqual(['no "cniVersion"']);
     expect(checkCniFile('a.conflist', '{"cniVersion": "0.4.0", "name": "n", "plugins": [{"type": "bridge"}, {}]}').problems).toEqual(['plugins[1] has no "type"']);
+    // the plugin without a type is cited at its own line
+    expect(checkCniFile('a.conflist', '{\n  "cniVersion": "0.4.0",\n  "name": "n",\n  "plugins": [\n    {"type": "bridge"},\n    {"ipam": {}}\n  ]\n}\n').cite).toMatchObject({ line: 6, text: '{"ipam": {}}', note: 'plugins[1] has no "type"' });
+    expect(checkCniFile('a.conf', '{\n  "name": "n",\n  "cniVersion": 1.0,\n  "type": "bridge"\n}').cite).toMatchObject({ line: 3, note: '"cniVersion" is not a string' });
+    expect(checkCniFile('a.conf', '{\n  "name": "n",\n  "type": "bridge",\n  "cniVersion": "1.0.0"\n}').cite).toMatchObject({ line: 4, text: '"cniVersion": "1.0.0"' });
     expect(checkCniFile('a.conf', '{"cniVersion": "0.4.0", "name": "n", "type": "bridge"}')).toMatchObject({ valid: true, types: ['bridge'] });
   });
   it('collector: empty dir, invalid conflist, missing binary, healthy', async () => {

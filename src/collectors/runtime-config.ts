@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import type { Citation } from '../types.js';
-import { parseJsonAt } from './cni-json.js';
+import { parseJsonAt } from './strict-json.js';
 import { display, listDir, looksBinary, readText } from './proc-fs.js';
 import { parseToml, tomlGet, type TomlDoc, type TomlEntry } from './runtime-toml.js';
 
@@ -211,17 +211,20 @@ export function readDocker(root: string, cgroupV2: boolean, onSource: (name: str
   const j = parseJsonAt(r.text);
   if (!j.ok) {
     onSource(r.path, r.text.split('\n').length, [`line ${j.line}: ${j.message}`]);
-    return { files: [r.path], cgroupDriver: dflt, problems: [{ file: r.path, line: j.line, message: `invalid JSON: ${j.message}` }] };
+    return { files: [r.path], cgroupDriver: dflt, problems: [{ file: r.path, line: j.line, message: `invalid JSON at column ${j.column}: ${j.message}` }] };
   }
   onSource(r.path, r.text.split('\n').length, []);
   const opts = (j.value as { 'exec-opts'?: unknown })?.['exec-opts'];
   const opt = (strList(opts) ?? []).map((o) => /^native\.cgroupdriver\s*=\s*(\S+)$/.exec(o.trim())?.[1]).filter(Boolean).pop();
   if (!opt) return { files: [r.path], cgroupDriver: dflt, problems: [] };
-  const lines = r.text.split('\n');
-  const ln = lines.findIndex((l) => l.includes('native.cgroupdriver'));
+  // the exec-opts element that sets it (the last one wins, as in dockerd)
+  const list = strList(opts) ?? [];
+  let idx = list.length - 1;
+  while (idx >= 0 && !/^native\.cgroupdriver\s*=/.test(list[idx]!.trim())) idx--;
+  const at = j.find(Array.isArray(opts) ? ['exec-opts', idx] : ['exec-opts']);
   return {
     files: [r.path],
-    cgroupDriver: { value: opt, default: false, cite: { kind: 'config', source: r.path, line: ln >= 0 ? ln + 1 : undefined, text: ln >= 0 ? lines[ln]!.trim() : `native.cgroupdriver=${opt}`, field: 'exec-opts', value: `native.cgroupdriver=${opt}` } },
+    cgroupDriver: { value: opt, default: false, cite: { kind: 'config', source: r.path, line: at?.line, text: at?.text ?? `native.cgroupdriver=${opt}`, field: 'exec-opts', value: `native.cgroupdriver=${opt}` } },
     problems: [],
   };
 }
