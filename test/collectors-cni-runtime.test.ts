@@ -79,6 +79,38 @@ describe('runtime configs', () => {
     expect(d.criDisabled!.value).toEqual(['cri']);
     expect(d.systemdCgroup).toMatchObject({ value: false, default: true });
   });
+  it('containerd imports as containerd resolves them: Go glob order, relative to the importing file, nested, each once', () => {
+    const rt = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\nSystemdCgroup = ";
+    const root = tree({
+      'etc/containerd/config.toml': "version = 3\nimports = ['conf.d/[0-9]*.toml', 'extra.toml']\n",
+      // Go's byte order: 10 before 9, and '.bak' is not '*.toml'; a name not starting with a digit is left out
+      'etc/containerd/conf.d/10-off.toml': `${rt}false\n`,
+      'etc/containerd/conf.d/9-on.toml': `imports = ['../nested/*.toml', '/etc/containerd/config.toml']\n${rt}true\n`,
+      'etc/containerd/conf.d/9-on.toml.bak': `${rt}false\n`,
+      'etc/containerd/conf.d/z-off.toml': `${rt}false\n`,
+      'etc/containerd/extra.toml': "[plugins.'io.containerd.cri.v1.runtime'.cni]\nconf_dir = '/etc/cni/extra'\n",
+      'etc/containerd/nested/a.toml': "[plugins.'io.containerd.cri.v1.runtime'.cni]\nconf_dir = '/etc/cni/nested'\n",
+    });
+    const c = readContainerd(root, '/etc/containerd/config.toml', noop)!;
+    expect(c.problems).toEqual([]);
+    expect(c.files).toEqual(['etc/containerd/config.toml', 'etc/containerd/conf.d/10-off.toml', 'etc/containerd/conf.d/9-on.toml', 'etc/containerd/extra.toml', 'etc/containerd/nested/a.toml']);
+    expect(c.systemdCgroup).toMatchObject({ value: true, cite: { source: 'etc/containerd/conf.d/9-on.toml', line: 3 } });
+    // breadth first, as containerd's LoadConfig: the nested import (read last) wins over extra.toml
+    expect(c.cniConfDir).toMatchObject({ value: '/etc/cni/nested', cite: { source: 'etc/containerd/nested/a.toml' } });
+  });
+  it('containerd refuses to start on a malformed glob or a missing import: a problem at the imports line', () => {
+    // (imports are resolved before any is read: the malformed pattern is what containerd reports)
+    const root = tree({ 'etc/containerd/config.toml': "version = 2\n\nimports = ['/etc/containerd/none.toml', '/etc/containerd/conf.d/[*.toml', '/etc/containerd/empty.d/*.toml']\n" });
+    const c = readContainerd(root, '/etc/containerd/config.toml', noop)!;
+    expect(c.problems).toEqual([
+      { file: 'etc/containerd/config.toml', line: 3, message: 'imports entry "/etc/containerd/conf.d/[*.toml" is not a valid glob (syntax error in pattern): containerd refuses to start' },
+      { file: 'etc/containerd/config.toml', line: 3, message: expect.stringMatching(/imports \/etc\/containerd\/none\.toml, which cannot be read \(.*\): containerd refuses to start/) },
+    ]);
+    // a glob matching nothing is fine (Go returns no paths, and containerd loads none)
+    expect(c.files).toEqual(['etc/containerd/config.toml']);
+    const long = readContainerd(tree({ 'etc/containerd/config.toml': `imports = ['/${'a/'.repeat(3000)}*.toml']\n` }), '/etc/containerd/config.toml', noop)!;
+    expect(long.problems[0]!.message).toMatch(/longer than PATH_MAX/);
+  });
   it('CRI-O drop-ins override crio.conf; Docker exec-opts; broken daemon.json', () => {
     const root = tree({
       'etc/crio/crio.conf': '[crio.runtime]\ncgroup_manager = "systemd"\n[crio.network]\nnetwork_dir = "/etc/cni/net.d/"\n',
