@@ -56,6 +56,8 @@ export default defineRule({
       };
     }
     if (hits.count > 0) return { evidence: [] };
+    // no config of the runtime was found to read (a capture without one, or the runtime's built-in defaults)
+    if (!configs.some((c) => c?.files.length)) return { skip: 'no journal match, and no container runtime config file (containerd config.toml, crio.conf, daemon.json) was found' };
     return undefined;
   },
 });
