@@ -17,6 +17,7 @@ import { redact } from './redact.js';
 import { FORMATS, RENDERERS } from './render/index.js';
 import { loadRules } from './rules/load.js';
 import { showTemplate, type Rule } from './rules/model.js';
+import { describeCondition } from './rules/state-match.js';
 import { runScan, type ScanOptions } from './scan.js';
 import type { Report, Severity } from './types.js';
 import { TOOL_VERSION } from './version.js';
@@ -291,6 +292,10 @@ export function buildProgram(): Command {
       if (r.match?.journal?.length) {
         lines.push('', 'Journal signatures:');
         for (const p of r.match.journal) lines.push(`  /${p.pattern}/${p.versions ? `   (kubelet ${p.versions})` : ''}`);
+      }
+      if (r.state?.length) {
+        lines.push('', `Node state (fires when every condition not marked optional holds${r.match?.journal?.length ? ', or on the journal signatures' : ''}):`);
+        for (const c of r.state) lines.push(`  ${describeCondition(c)}`);
       }
       if (r.explains?.length) lines.push('', `Explains: ${r.explains.join(', ')}`);
       lines.push('', 'References:', ...r.references.map((u) => `  ${u}`));

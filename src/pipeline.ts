@@ -15,6 +15,7 @@ import type { JournalChoice } from './journal/inputs.js';
 import type { JournalInput } from './journal/read.js';
 import { crashLoopOf } from './journal/runs.js';
 import type { Rule } from './rules/model.js';
+import { stateWants } from './rules/state-match.js';
 import type { LogRecord, Report, SourceInfo } from './types.js';
 import { redactDeep } from './redact.js';
 import { boundRunIndexes, boundRuns } from './run-summary.js';
@@ -51,6 +52,8 @@ export class ScanPipeline {
   readonly rules: Rule[];
   /** The evidence kinds they need: only those are read. */
   readonly kinds: Set<EvidenceKind>;
+  /** The sysctls and node paths the rules' state conditions name (the collectors read them too). */
+  readonly wants: CollectOptions['wants'];
   readonly scanner: JournalScanner;
 
   constructor(
@@ -60,6 +63,7 @@ export class ScanPipeline {
     const ignore = new Set(o.ignore ?? []);
     this.rules = o.rules.filter((r) => !ignore.has(r.id));
     this.kinds = new Set<EvidenceKind>(this.rules.flatMap((r) => r.evidence));
+    this.wants = stateWants(this.rules);
     const journalRules = this.rules.filter((r) => r.match?.journal?.length);
     this.scanner = new JournalScanner(compileMatcher(journalRules), { now: o.now ?? new Date(), citeLimit: o.citeLimit, ...hooks, rules: journalRules });
   }
@@ -77,7 +81,7 @@ export class ScanPipeline {
 
   /** Node state for the kinds the rules need, when it belongs to the journal's node (nodeStateDecision). */
   collect(now: Date, jv: JournalEvidence | undefined): Promise<{ evidence: Map<EvidenceKind, Availability>; sources: SourceInfo[] }> {
-    return collectNodeState(this.o, now, [...this.kinds], jv);
+    return collectNodeState(this.o, now, [...this.kinds], jv, this.wants);
   }
 
   /** Diagnose with the journal's hits so far and this evidence (no timing stats). */
@@ -95,6 +99,7 @@ export async function collectNodeState(
   now: Date,
   kinds: EvidenceKind[],
   jv: JournalEvidence | undefined,
+  wants: CollectOptions['wants'] = stateWants(o.rules),
 ): Promise<{ evidence: Map<EvidenceKind, Availability>; sources: SourceInfo[] }> {
   const wanted = kinds.filter((k) => k !== 'journal');
   const opts: CollectOptions = {
@@ -108,6 +113,7 @@ export async function collectNodeState(
     hostnameOverride: o.hostnameOverride,
     kubeletVersion: o.kubeletVersion ?? jv?.facts.kubeletVersion,
     onCollector: o.onCollector,
+    wants,
   };
   const decision = nodeStateDecision(o, jv?.facts.hostnames ?? []);
   if (decision.collect) {

@@ -93,3 +93,35 @@ function duplicateKey(node: unknown, text: string, file: string): void {
     } else if (isSeq(n)) stack.push(...n.items);
   }
 }
+
+/**
+ * The line a field of a YAML document is on (`match.setting[0].equals`), or of its nearest parent that is
+ * there (a missing field is reported where it belongs); undefined when the text does not parse.
+ */
+export function lineOfField(text: string, field: string): number | undefined {
+  const path: (string | number)[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) path.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  const { isMap, isSeq, isPair, isScalar, parseDocument } = yaml();
+  const doc = parseDocument(text, { uniqueKeys: false, logLevel: 'silent' });
+  if (doc.errors.length) return undefined;
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as { range?: [number] } | null)?.range?.[0];
+  for (const key of path) {
+    let next: unknown;
+    let at: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (pair) {
+        next = pair.value;
+        at = (pair.key as { range?: [number] }).range?.[0];
+      }
+    } else if (isSeq(node) && typeof key === 'number') {
+      next = node.items[key];
+      at = (next as { range?: [number] } | undefined)?.range?.[0];
+    }
+    if (at === undefined) break;
+    node = next;
+    offset = at;
+  }
+  return offset === undefined ? undefined : lineAt(text, offset);
+}

@@ -31,6 +31,29 @@ describe('new-rule scaffolding', () => {
     expect(text).toContain("evidence: ['journal', 'system']");
   });
 
+  it('writes a YAML rule that tests one node fact (--state), with a node fixture to fill, for each kind', () => {
+    for (const [state, kind] of [['setting', 'kubeletConfig'], ['sysctl', 'system'], ['file', 'system']] as const) {
+      const root = scratchDir();
+      const written = scaffold({ id: `demo-${state}`, state, root }) as string[];
+      expect(written.sort()).toEqual([`docs/rules/demo-${state}.md`, `fixtures/nodes/demo-${state}/fixture.yaml`, `rules/demo-${state}.yaml`]);
+      const rule = validateRule(parse(readFileSync(join(root, `rules/demo-${state}.yaml`), 'utf8')), `demo-${state}.yaml`, 'data');
+      expect(rule.evidence).toEqual([kind]);
+      expect(rule.state!.map((c) => c.kind)).toEqual([state]);
+      expect(rule.match?.journal).toBeUndefined();
+      const fixture = parse(readFileSync(join(root, `fixtures/nodes/demo-${state}/fixture.yaml`), 'utf8')) as { expect: string[]; root: string };
+      expect(fixture).toMatchObject({ expect: [`demo-${state}`], root: '.' });
+    }
+    // with journal evidence too: a pattern beside the condition, and the journal scenario
+    const root = scratchDir();
+    const written = scaffold({ id: 'demo-both', state: 'sysctl', evidence: ['journal'], root }) as string[];
+    expect(written).toContain('fixtures/journal/demo-both/scenario.yaml');
+    const rule = validateRule(parse(readFileSync(join(root, 'rules/demo-both.yaml'), 'utf8')), 'demo-both.yaml', 'data');
+    expect(rule.evidence).toEqual(['journal', 'system']);
+    expect(rule.match!.journal).toHaveLength(1);
+    expect(() => scaffold({ id: 'demo-bad', state: 'disk', root })).toThrow(/--state takes setting, sysctl or file/);
+    expect(() => scaffold({ id: 'demo-two', state: 'file', code: true, root })).toThrow(/choose one/);
+  });
+
   it('refuses bad ids, unknown evidence kinds and existing files', () => {
     const root = scratchDir();
     expect(() => scaffold({ id: 'Bad_Id', root })).toThrow(/kebab-case/);

@@ -89,15 +89,15 @@ references: [https://kubernetes.io/]
     expect(rs.map((r) => r.id)).toEqual(['my-rule']);
   });
 
-  it('names the file and field of a schema error', async () => {
+  it('names the file, line and field of a schema error', async () => {
     const { errors } = await loadOne('my-rule.yaml', good.replace('severity: warning', 'severity: fatal'));
-    expect(errors[0]).toMatch(/my-rule\.yaml: severity: must be one of error, warning, info/);
+    expect(errors[0]).toMatch(/my-rule\.yaml:3: severity: must be one of error, warning, info/);
     const e2 = await loadOne('my-rule.yaml', good.replace("journal: ['something bad happened']", "journal: ['(unclosed']"));
-    expect(e2.errors[0]).toMatch(/my-rule\.yaml: match\.journal\[0\]\.pattern: invalid regular expression/);
+    expect(e2.errors[0]).toMatch(/my-rule\.yaml:7: match\.journal\[0\]\.pattern: invalid regular expression/);
     const e3 = await loadOne('other-name.yaml', good);
-    expect(e3.errors[0]).toMatch(/other-name\.yaml: id: "my-rule" must equal the file name "other-name"/);
+    expect(e3.errors[0]).toMatch(/other-name\.yaml:1: id: "my-rule" must equal the file name "other-name"/);
     const e4 = await loadOne('my-rule.yaml', good.replace('why: w\n', 'why: w\ncolour: red\n'));
-    expect(e4.errors[0]).toMatch(/my-rule\.yaml: colour: unknown field/);
+    expect(e4.errors[0]).toMatch(/my-rule\.yaml:10: colour: unknown field/);
   });
 
   it('rejects malformed YAML and YAML alias bombs with the file named', async () => {
@@ -114,7 +114,7 @@ references: [https://kubernetes.io/]
 
   it('rejects patterns that can backtrack catastrophically', async () => {
     const { errors } = await loadOne('my-rule.yaml', good.replace("journal: ['something bad happened']", () => "journal: ['(a+)+$']"));
-    expect(errors[0]).toMatch(/my-rule\.yaml: match\.journal\[0\]\.pattern: nested unbounded quantifiers/);
+    expect(errors[0]).toMatch(/my-rule\.yaml:7: match\.journal\[0\]\.pattern: nested unbounded quantifiers/);
   });
 });
 

@@ -18,6 +18,8 @@ import { readText, withReadLog, type ReadLogEntry } from '../collectors/proc-fs.
 import type { KubeletConfigEvidence } from '../collectors/kubelet-config.js';
 import type { EvidenceKind } from '../evidence.js';
 import { journalctlArgs } from '../journal/read.js';
+import { loadRules } from '../rules/load.js';
+import { stateWants } from '../rules/state-match.js';
 import { TOOL_VERSION } from '../version.js';
 import { MANIFEST_PATH, JOURNAL_DIR, type BundleManifest } from './manifest.js';
 import { redactFile, redactText } from './redact-files.js';
@@ -58,6 +60,9 @@ export async function collectBundle(o: CollectBundleOptions): Promise<BundleMani
   const log: ReadLogEntry[] = [];
   const api: { node?: unknown; csrs?: unknown; events?: unknown } = {};
   const kinds = Object.keys(COLLECTORS) as EvidenceKind[];
+  // the sysctls and paths the built-in rules' node-state conditions name go into the bundle too: a scan of the
+  // bundle must not take one that was never captured for one the node lacks
+  const wants = stateWants((await loadRules()).rules);
   o.onProgress?.(`collect: reading ${live ? 'this node' : root} as the collectors do`);
   const { evidence } = await withReadLog(
     (e) => log.push(e),
@@ -70,6 +75,7 @@ export async function collectBundle(o: CollectBundleOptions): Promise<BundleMani
         useApi: o.useApi ?? live,
         hostnameOverride: o.hostnameOverride,
         onApiAnswer: (what, json) => (api[what] = json),
+        wants,
       }),
   );
   const kcfg = evidence.get('kubeletConfig');

@@ -28,6 +28,11 @@ export interface CollectOptions {
   useApi: boolean;
   hostnameOverride?: string;
   kubeletVersion?: string;
+  /**
+   * What the loaded rules ask for beyond a collector's own list (YAML rules' `sysctl` and `file` conditions,
+   * src/rules/state-match.ts): sysctls by name, node paths whose presence is probed (never read).
+   */
+  wants?: { sysctls: string[]; files: string[] };
   /** Told each API answer the node collector got (`collect` keeps them in its bundle as node.json). */
   onApiAnswer?: (what: 'node' | 'csrs' | 'events', json: unknown) => void;
   /** Told when each kind's collector starts and ends (the TUI's progress). */

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { Availability } from '../evidence.js';
 import type { CollectContext } from './index.js';
 import { convert, deepMerge, flattenDoc, parseFlags } from './kubelet-config-parse.js';
-import { defaultHolds, defaultOf, kubeletDefault } from './kubelet-defaults.js';
+import { DEFAULT_SOURCE_CONFIG, DEFAULT_SOURCE_FLAGS, defaultHolds, defaultOf, kubeletDefault } from './kubelet-defaults.js';
 import { FLAG_FIELDS, type FieldType } from './kubelet-flags.js';
 import { settingCitation, type Setting, type SettingsSource } from './kubelet-settings.js';
 import { displayPath, listNodeDir, readNodeFile } from './node-fs.js';
@@ -258,8 +258,6 @@ function fromUnit(ctx: CollectContext): CommandLine | undefined {
   return undefined;
 }
 
-const DEFAULT_SOURCE_CONFIG = 'kubelet default (KubeletConfiguration v1beta1)';
-const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line defaults)';
 
 export async function collect(ctx: CollectContext): Promise<Availability<KubeletConfigEvidence>> {
   const root = ctx.opts.root;

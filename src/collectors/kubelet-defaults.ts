@@ -15,6 +15,10 @@ export interface KubeletDefault<T = unknown> {
   source: string;
 }
 
+/** How a default is cited: with a config file (v1beta1 defaulting) or from the flags alone. */
+export const DEFAULT_SOURCE_CONFIG = 'kubelet default (KubeletConfiguration v1beta1)';
+export const DEFAULT_SOURCE_FLAGS = 'kubelet default (no --config file: command-line defaults)';
+
 const DEFAULTS_GO = 'pkg/kubelet/apis/config/v1beta1/defaults.go';
 
 export const KUBELET_DEFAULTS: KubeletDefault[] = [

@@ -15,6 +15,19 @@ export interface SysctlValue {
   /** The value, when the file exists and holds one. */
   value?: string;
   exists: boolean;
+  /** The file is not there (the kernel has no such sysctl, or it was not captured); false when unreadable. */
+  absent: boolean;
+  reason?: string;
+  cite: Citation;
+}
+
+/** Whether a node path exists (probed, never read), for the YAML rules that ask (CollectOptions.wants). */
+export interface FilePresence {
+  path: string;
+  exists: boolean;
+  /** What is there: file, dir, socket, …, when it exists. */
+  type?: string;
+  /** Why it could not be told (permission, a link leaving the root): the rule is skipped with it. */
   reason?: string;
   cite: Citation;
 }
@@ -33,7 +46,10 @@ export interface SystemEvidence {
     failSwapOn: boolean;
     failSwapOnCite: Citation;
   };
-  sysctls: Record<'net.bridge.bridge-nf-call-iptables' | 'net.ipv4.ip_forward', SysctlValue>;
+  /** The two kubeadm preflight checks, and any other sysctl a loaded rule asks for (by name). */
+  sysctls: Record<'net.bridge.bridge-nf-call-iptables' | 'net.ipv4.ip_forward', SysctlValue> & Partial<Record<string, SysctlValue>>;
+  /** Presence of the node paths loaded rules ask for (CollectOptions.wants.files), by node path. */
+  files: Record<string, FilePresence>;
   brNetfilter: { loaded?: boolean; how?: string; cite?: Citation; reason?: string };
   selinux: {
     mode?: 'enforcing' | 'permissive' | 'disabled';
@@ -76,6 +92,11 @@ const SYSCTLS = {
   'net.bridge.bridge-nf-call-iptables': '/proc/sys/net/bridge/bridge-nf-call-iptables',
   'net.ipv4.ip_forward': '/proc/sys/net/ipv4/ip_forward',
 } as const;
+
+/** The file of a sysctl under /proc/sys (`net.ipv4.ip_forward` → `/proc/sys/net/ipv4/ip_forward`). */
+export function sysctlPath(key: string): string {
+  return `/proc/sys/${key.replace(/\./g, '/')}`;
+}
 
 const CONTROL_PLANE_FILES = ['/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/apiserver.crt'];
 
@@ -126,8 +147,10 @@ export async function collect(ctx: CollectContext): Promise<Availability<SystemE
 
   // sysctls
   const sysctls = {} as SystemEvidence['sysctls'];
-  for (const [key, path] of Object.entries(SYSCTLS) as [keyof typeof SYSCTLS, string][]) {
+  const wantedSysctls = (ctx.opts.wants?.sysctls ?? []).filter((k) => !(k in SYSCTLS)).map((k) => [k, sysctlPath(k)] as const);
+  for (const [key, path] of [...Object.entries(SYSCTLS), ...wantedSysctls] as [keyof typeof SYSCTLS, string][]) {
     const r = read(path);
+    const absent = !r.ok && (r.code === 'ENOENT' || r.code === 'ENOTDIR');
     const value = r.ok ? parseSysctlValue(r.text) : undefined;
     if (r.ok && value === undefined) problems.push(`${path}: not a sysctl value (${JSON.stringify(r.text.slice(0, 40))})`);
     sysctls[key] = {
@@ -135,8 +158,11 @@ export async function collect(ctx: CollectContext): Promise<Availability<SystemE
       path,
       value,
       exists: r.ok,
+      absent,
       reason: r.ok ? (value === undefined ? `${path} holds no value` : undefined) : r.reason,
-      cite: r.ok ? { kind: 'file', source: r.path, line: 1, text: r.text.trim().slice(0, 200), field: key, value } : { kind: 'absent', source: display(root, path), text: `${path} does not exist`, field: key },
+      cite: r.ok
+        ? { kind: 'file', source: r.path, line: 1, text: r.text.trim().slice(0, 200), field: key, value }
+        : { kind: 'absent', source: display(root, path), text: absent ? `${path} does not exist` : r.reason, field: key },
     };
   }
 
@@ -242,10 +268,22 @@ export async function collect(ctx: CollectContext): Promise<Availability<SystemE
   const cl = read('/proc/cmdline');
   const kernelCmdline = cl.ok ? { text: cl.text.trim(), params: parseCmdline(cl.text) } : undefined;
 
+  // the node paths rules ask about: whether they exist, nothing more (their content is never read for it)
+  const files: SystemEvidence['files'] = {};
+  for (const path of ctx.opts.wants?.files ?? []) {
+    const r = probe(root, path);
+    const shown = display(root, path);
+    const absent = !r.ok && (r.code === 'ENOENT' || r.code === 'ENOTDIR');
+    files[path] = r.ok
+      ? { path, exists: true, type: r.type, cite: { kind: 'file', source: shown, text: `${path} exists (${r.type})` } }
+      : { path, exists: false, ...(absent ? {} : { reason: r.reason }), cite: { kind: 'absent', source: shown, text: absent ? `${path} does not exist` : r.reason } };
+  }
+
   const ev: SystemEvidence = {
     settings: { from: settings.from, note: settings.note, ...(settings.unknown ? { unknown: settings.unknown } : {}) },
     swap,
     sysctls,
+    files,
     brNetfilter,
     selinux,
     resolvConf,

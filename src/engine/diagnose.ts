@@ -57,10 +57,11 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
     }
     const have: Partial<Evidence> = {};
     const missing: string[] = [];
+    const unavailable: Partial<Record<EvidenceKind, string>> = {};
     for (const kind of rule.evidence) {
       const a = evidence.get(kind);
       if (a?.ok) (have as Record<string, unknown>)[kind] = a.value;
-      else missing.push(a ? a.reason : `${kind}: not collected`);
+      else missing.push((unavailable[kind] = a ? a.reason : `${kind}: not collected`));
     }
     if (Object.keys(have).length === 0) {
       const reasons = [...new Set(missing)];
@@ -71,7 +72,7 @@ export function diagnose(input: DiagnoseInput): { findings: Finding[]; skipped: 
     let outcomes: RuleOutcome[];
     try {
       if (rule.check) {
-        const res = rule.check({ evidence: have, hits: h, hitsOf: (id) => hits.get(id), now });
+        const res = rule.check({ evidence: have, hits: h, hitsOf: (id) => hits.get(id), now, unavailable });
         if (res && 'skip' in res) {
           skipped.push({ ruleId: rule.id, reason: res.skip });
           continue;

@@ -3,6 +3,7 @@
 // test keeps the committed file in step.
 
 import { showTemplate, type Rule } from '../rules/model.js';
+import { describeCondition } from '../rules/state-match.js';
 
 const fence = (text: string, lang = 'sh') => {
   const ticks = text.includes('```') ? '~~~~' : '```';
@@ -26,6 +27,7 @@ export function renderRulesDoc(rules: Rule[]): string {
     out.push(`## ${r.id}`, '', `**${r.title}** — ${r.severity}${r.fatal ? ', makes the kubelet exit' : ''}${r.benign ? ', known-benign' : ''}; evidence: ${r.evidence.join(', ')}${r.kubeletVersions ? `; kubelet ${r.kubeletVersions}` : ''}.`, '');
     out.push(r.why.trim(), '');
     if (r.match?.journal?.length) out.push(`Journal signatures: ${r.match.journal.length} (${[...new Set(r.match.journal.map((p) => p.versions).filter(Boolean))].join('; ') || 'all versions'}).`, '');
+    if (r.state?.length) out.push(`Node state: ${r.state.map((c) => `\`${describeCondition(c)}\``).join(r.state.length > 1 ? '; ' : '')}.`, '');
     out.push(`**Fix:** ${showTemplate(r.remediation.summary)}`, '');
     r.remediation.steps.forEach((s, i) => {
       out.push(`${i + 1}. ${showTemplate(s.text)}`);

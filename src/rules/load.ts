@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkPatternSafety, primeSafePatterns } from './safety.js';
 import { primeLiterals } from '../engine/literals.js';
 import { RuleSchemaError, validateRule, type Rule } from './model.js';
-import { parseYamlSafe } from '../yaml.js';
+import { lineOfField, parseYamlSafe } from '../yaml.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -55,7 +55,16 @@ async function loadOne(path: string, opts: { builtin: boolean }): Promise<Rule> 
   const ext = extname(path);
   const id = basename(path, ext);
   void opts;
-  if (ext === '.yaml' || ext === '.yml') return finishRule(path, id, { data: parseYamlSafe(readFileSync(path, 'utf8'), path) });
+  if (ext === '.yaml' || ext === '.yml') {
+    const text = readFileSync(path, 'utf8');
+    try {
+      return finishRule(path, id, { data: parseYamlSafe(text, path) });
+    } catch (e) {
+      // a schema error names the field; the rule's text says which line it is on
+      if (!(e instanceof RuleSchemaError)) throw e;
+      throw new RuleSchemaError(e.file, e.field, e.problem, lineOfField(text, e.field));
+    }
+  }
   let target = path;
   if (ext === '.ts') {
     if (!runningFromSource) {

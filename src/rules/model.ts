@@ -6,6 +6,8 @@ import type { Citation, Remediation, Severity } from '../types.js';
 import type { Evidence, EvidenceKind } from '../evidence.js';
 import { EVIDENCE_KINDS } from '../evidence.js';
 import type { RuleHits } from '../engine/hits.js';
+import { parseStateMatch, type StateCondition } from './state-match.js';
+import { stateCheck } from './state-check.js';
 
 export interface JournalPattern {
   /** JavaScript regular expression, matched case-insensitively against the message (klog header
@@ -34,6 +36,10 @@ export interface RuleMeta {
     journal?: JournalPattern[];
     /** Matches needed before the rule fires (default 1). */
     minCount?: number;
+    /** Node-state conditions of data rules (state-match.ts): one or a list each; read into `state`. */
+    setting?: unknown;
+    sysctl?: unknown;
+    file?: unknown;
   };
   /** Message template; `{{name}}` takes a named capture or a value the rule supplies. */
   message: string;
@@ -72,13 +78,17 @@ export interface RuleContext<K extends EvidenceKind = EvidenceKind> {
   /** Journal matches of any rule, for correlation. */
   hitsOf(ruleId: string): RuleHits | undefined;
   now: Date;
+  /** Why each declared kind that is missing could not be had (a check that needs it skips with this). */
+  unavailable?: Partial<Record<EvidenceKind, string>>;
 }
 
 export type CheckResult = RuleOutcome | RuleOutcome[] | { skip: string } | undefined;
 
 export interface Rule extends RuleMeta {
-  /** Code rules compare or compute; absent for data rules (journal match only). */
+  /** Code rules compare or compute; data rules have one when they test node state (state-check.ts). */
   check?: (ctx: RuleContext) => CheckResult;
+  /** A data rule's node-state conditions (match.setting, match.sysctl, match.file), in order. */
+  state?: StateCondition[];
   /** Where the rule was loaded from (for errors and `explain`). */
   file: string;
   kind: 'data' | 'code';
@@ -102,9 +112,11 @@ export class RuleSchemaError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
-    problem: string,
+    readonly problem: string,
+    /** The line of a YAML rule the field is on, when the rule's text is at hand (load.ts). */
+    readonly line?: number,
   ) {
-    super(`${file}: ${field}: ${problem}`);
+    super(`${file}${line ? `:${line}` : ''}: ${field}: ${problem}`);
   }
 }
 
@@ -142,7 +154,8 @@ export function validateRule(raw: unknown, file: string, kind: 'data' | 'code'):
   if (r.match !== undefined) {
     const m = r.match as Record<string, unknown>;
     if (!m || typeof m !== 'object') fail('match', 'must be a mapping');
-    for (const k of Object.keys(m)) if (k !== 'journal' && k !== 'minCount') fail(`match.${k}`, 'unknown field (known: journal, minCount)');
+    const matchKeys = kind === 'data' ? ['journal', 'minCount', 'setting', 'sysctl', 'file'] : ['journal', 'minCount'];
+    for (const k of Object.keys(m)) if (!matchKeys.includes(k)) fail(`match.${k}`, `unknown field (known: ${matchKeys.join(', ')})`);
     if (m.minCount !== undefined && (!Number.isInteger(m.minCount) || (m.minCount as number) < 1)) fail('match.minCount', 'must be a positive integer');
     if (m.journal !== undefined) {
       if (!Array.isArray(m.journal) || m.journal.length === 0) fail('match.journal', 'must be a non-empty list of patterns');
@@ -164,8 +177,9 @@ export function validateRule(raw: unknown, file: string, kind: 'data' | 'code'):
       });
     }
   }
-  if (kind === 'data' && !(r.match as { journal?: unknown } | undefined)?.journal)
-    fail('match.journal', 'a data rule needs journal patterns (rules that compare evidence are written in TypeScript)');
+  const state = kind === 'data' && r.match ? parseStateMatch(r.match as Record<string, unknown>, r.evidence as string[], fail) : [];
+  if (kind === 'data' && !(r.match as { journal?: unknown } | undefined)?.journal && state.length === 0)
+    fail('match', 'a data rule needs journal patterns or node-state conditions (setting, sysctl, file); rules that compare evidence are written in TypeScript');
   const rem = r.remediation as Record<string, unknown> | undefined;
   if (!rem || typeof rem !== 'object') fail('remediation', 'must be a mapping with summary and steps');
   if (typeof rem!.summary !== 'string' || rem!.summary === '') fail('remediation.summary', 'must be a non-empty string');
@@ -189,6 +203,10 @@ export function validateRule(raw: unknown, file: string, kind: 'data' | 'code'):
   if (r.priority !== undefined && typeof r.priority !== 'number') fail('priority', 'must be a number');
   if (kind === 'code' && r.check !== undefined && typeof r.check !== 'function') fail('check', 'must be a function');
   if (kind === 'data' && r.check !== undefined) fail('check', 'data rules cannot have code');
+  if (state.length) {
+    const minCount = (r.match as { minCount?: number }).minCount;
+    return { ...(r as unknown as RuleMeta), check: stateCheck(state, minCount), state, file, kind };
+  }
   return { ...(r as unknown as RuleMeta), check: r.check as Rule['check'], file, kind };
 }
 
@@ -199,15 +217,24 @@ function checkRange(range: string, fail: (p: string) => void): void {
   if (!isVersionRange(range)) fail(`"${range}" is not a version range (e.g. ">=1.21 <1.24")`);
 }
 
+/** `name?'words %'`: the words, with the value for `%`, when `name` has a value (else the next alternative). */
+const WORDED = /^([A-Za-z_]\w*)\s*\?\s*'(.*)'$/;
+
 /**
  * Fill `{{name}}` placeholders. `{{a|b|'fallback'}}` takes the first defined value, else the quoted
  * fallback; an unknown name with no fallback renders as `?` so a message never shows raw braces.
- * A value may be decorated: `{{paths|' (missing: %)'}}` is not supported; keep templates plain.
+ * `{{name?', overriding %'|''}}` words a value only when it is there (optional captures of state conditions).
  */
 export function fillTemplate(template: string, vars: Record<string, string | undefined>, prose = false): string {
   const filled = template
     .replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
       for (const alt of expr.split('|').map((s) => s.trim())) {
+        const worded = WORDED.exec(alt);
+        if (worded) {
+          const v = vars[worded[1]!];
+          if (v !== undefined && v !== '') return worded[2]!.replace('%', prose ? markCut(v) : v);
+          continue;
+        }
         const lit = literalOf(alt);
         if (lit !== undefined) return lit;
         const v = vars[alt];
@@ -248,9 +275,11 @@ export function showTemplate(template: string): string {
   return template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, expr: string) => {
     const alts = expr.split('|').map((s) => s.trim());
     for (const alt of alts) {
+      if (WORDED.test(alt)) continue;
       const lit = literalOf(alt);
       if (lit !== undefined) return lit;
     }
-    return `<${alts[0]}>`;
+    const first = WORDED.exec(alts[0]!);
+    return `<${first ? first[1] : alts[0]}>`;
   });
 }
