@@ -1,7 +1,7 @@
 // The container runtime's own config does not load, so the runtime refuses to start: a TOML syntax error, a
 // table defined twice (a second `[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]`
 // appended to set SystemdCgroup), an import that is missing or a malformed import glob (containerd), or a
-// daemon.json that is not JSON (Docker). Said by containerd on stderr, or found on the node (file and line).
+// daemon.json that is not JSON (Docker). Said by containerd or dockerd on stderr, or found on the node (file and line).
 // Its socket then never appears, so the kubelet cannot reach its CRI endpoint: that finding is folded under this one.
 
 import { defineRule, type Citation } from '../src/rules/kit.js';
@@ -22,6 +22,10 @@ export default defineRule({
       // position: go-toml >= 2.3 reports duplicate tables so), else `failed to unmarshal TOML: %w`
       // (`toml: table options already exists` from go-toml 2.2)
       { pattern: '(?:^|containerd: )failed to unmarshal TOML(?: at row (?<row>\\d+) column (?<col>\\d+))?: (?<err>toml: [^\\n"]{1,200})', processes: 'any' },
+      // dockerd (cmd/dockerd: `unable to configure the Docker daemon with file %s: %v`, printed on stderr before it
+      // exits): daemon.json is not JSON (encoding/json's `invalid character '}' looking for beginning of object key
+      // string`, `unexpected end of JSON input`) or holds a directive dockerd refuses
+      { pattern: 'unable to configure the Docker daemon with file (?<file>/[^\\s:]+): (?<err>[^\\n"]{1,200})', processes: 'any' },
     ],
   },
   message: "The container runtime refuses to start: its config {{file|'config.toml'}} does not load ({{err|'see the cited line'}}).",
@@ -32,7 +36,10 @@ export default defineRule({
     steps: [
       { text: 'Back up the file and show the cited lines and every table header (a header listed twice is the duplicate)', command: "cp -a {{file|'/etc/containerd/config.toml'}} {{file|'/etc/containerd/config.toml'}}.bak.$(date +%s)\ngrep -n '^\\s*\\[' {{file|'/etc/containerd/config.toml'}}" },
       { text: 'Edit the file: merge the keys of the second copy of the table into the first and delete the second header (for an import, make the path exist or fix the pattern)' },
-      { text: 'Check that containerd now loads its config (read-only: it prints the merged config, or the same error)', command: 'containerd config dump >/dev/null && echo config OK' },
+      {
+        text: 'Check that the runtime now loads its config (read-only: each prints the config or the same error)',
+        command: 'containerd config dump >/dev/null && echo containerd config OK   # containerd: config.toml and its imports\npython3 -m json.tool /etc/docker/daemon.json >/dev/null && echo daemon.json OK   # Docker',
+      },
       { text: 'Restart the runtime, then the kubelet', command: 'systemctl restart containerd   # or crio / docker\nsystemctl restart kubelet' },
     ],
   },
