@@ -26,8 +26,7 @@ const SAMPLE_STEP = 48;
  * - a cut of a code rule's line that fails: its check weighs the line's words (the flag's name against the flag
  *   history, the retry marker after the match that makes one line two failed calls), which the cut removed.
  * Known gap (a mechanism not built yet):
- * - a JSON line (`journalctl -o json`, kubelet JSON logging) hard-wrapped: the pieces of a JSON object are not
- *   rejoined; nor is a kubelet JSON line in markdown bold (`**{…}**`);
+ * - a kubelet JSON line in markdown bold (`**{…}**`);
  * - a `systemctl status` header line (`Process: … (code=exited, status=255)`) decorated, wrapped or grep-prefixed:
  *   the status header is read only as systemctl prints it.
  */
@@ -37,7 +36,6 @@ function excuse(v: Variant, e: EvidenceLine, rule: Rule): string | undefined {
     if (!(rule.match?.journal ?? []).some((p) => new RegExp(p.pattern, 'i').test(norm))) return 'cannot tell: unmarked cut inside the required wording';
   }
   if (v.at !== undefined && rule.check) return "cannot tell: a code rule's check weighs what the cut removed";
-  if ((v.cls === 'wrap80' || v.cls === 'wrap120') && /json/.test(e.format)) return 'known gap: a wrapped JSON line';
   if (/^\s+(?:Process|Main PID|Active):/.test(e.raw)) return 'known gap: a systemctl status header line damaged';
   if (v.cls === 'bold' && e.format === 'kubelet-json') return 'known gap: a JSON line in bold';
   return undefined;
@@ -48,7 +46,7 @@ function excuse(v: Variant, e: EvidenceLine, rule: Rule): string | undefined {
  * close, listed in docs/damaged-text.md). The test fails when a class fails more often than this; the default
  * run's sample is a subset of the full sweep, so it can only fail less. Lower these as gaps close.
  */
-const OPEN: Partial<Record<DamageClass, number>> = { wrap80: 23, wrap120: 12, 'grep-file': 2, 'no-klog': 12 };
+const OPEN: Partial<Record<DamageClass, number>> = { wrap80: 18, wrap120: 8 };
 
 async function names(text: string, rules: Rule[]): Promise<string[]> {
   const report = await runScan({

@@ -109,6 +109,22 @@ describe('the decoders', () => {
     expect(undecorate('kubelet.json:12:{"MESSAGE":"x"}')).toEqual({ line: '{"MESSAGE":"x"}' });
     expect(undecorate('/var/log/k.log:{"ts":1,"msg":"x"}')).toEqual({ line: '{"ts":1,"msg":"x"}' });
   });
+  it("grep's file: before a -o short-iso line: the year is no line number", () => {
+    const iso = '2021-02-14T07:03:55+0000 node-a kubelet[1234]: E0214 07:03:55.100000    1234 kubelet.go:1] x';
+    expect(undecorate(`kubelet.log:${iso}`)).toEqual({ line: iso });
+    expect(undecorate(`kubelet.log:12:${iso}`)).toEqual({ line: iso });
+  });
+  it('a bare structured kubelet line that names kubelet.service is no systemd line', async () => {
+    // pkg/kubelet/cm/container_manager_linux.go: klog.ErrorS(err, "Failed to find cgroups of kubelet")
+    const line = '"Failed to find cgroups of kubelet" err="cpu and memory cgroup hierarchy not unified.  cpu: /, memory: /system.slice/kubelet.service"';
+    expect((await scanText(`${line}\n`)).findings.map((f) => f.ruleId)).toContain('cgroup-hierarchy-not-unified');
+    // cmd/kubelet/app/server.go (<= v1.15): the fatal form, bare; the unit named only inside a cgroup path
+    const fatal = "failed to run Kubelet: failed to get the kubelet's cgroup: cpu and memory cgroup hierarchy not unified.  cpu: /, memory: /system.slice/kubelet.service";
+    expect((await scanText(`${fatal}\n`)).findings.map((f) => f.ruleId)).toContain('cgroup-hierarchy-not-unified');
+    // systemd's own line about the unit is still systemd's
+    const exit = await scanText('kubelet.service: Main process exited, code=exited, status=1/FAILURE\n');
+    expect(exit.runs.at(-1)?.exit?.status).toBe('1/FAILURE');
+  });
   it('a logfmt line cut inside its quoted msg keeps what survived', () => {
     expect(parseLogfmt('time="2024-03-05" level=error msg="Error loading CNI config l…')).toEqual({ time: '2024-03-05', level: 'error', msg: 'Error loading CNI config l…' });
     expect(parseLogfmt('level=info msg="a \\"b\\" c" x=1')).toEqual({ level: 'info', msg: 'a "b" c', x: '1' });
@@ -138,6 +154,17 @@ describe('the decoders', () => {
     const pre = { ...bare, prefixed: true, message: 'Unable to' };
     expect(decideWrap(pre, ' store the new cert/key pair', true)).toEqual({ join: true, separator: ' ' });
     expect(decideWrap(pre, '        store the new cert/key pair', true)).toEqual({ join: false });
+    // inside an open quoted value at the terminal width, a capitalised phrase is the value's rest (a gRPC status
+    // `rpc error: code = Unknown desc = …`); a klog header or another program's line still starts its own record
+    const quoted = { ...bare, unterminated: true, message: '"RunPodSandbox from runtime service failed" err="rpc error: code = ', lastWidth: 120 };
+    expect(decideWrap(quoted, 'Unknown desc = failed to setup network for sandbox', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap(quoted, 'E1204 16:20:44.146112    2290 a.go:1] "x"', false)).toEqual({ join: false });
+    expect(decideWrap(quoted, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
+    expect(decideWrap({ ...quoted, lastWidth: 60 }, 'Unknown desc = failed', false)).toEqual({ join: false });
+    // a prefixed journal's long entry wraps into many pieces (each line without a prefix is one); a bare paste's stop at 6
+    expect(decideWrap({ ...pre, joined: 10 }, 'rce busy', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...pre, joined: 16 }, 'rce busy', false)).toEqual({ join: false });
+    expect(decideWrap({ ...bare, joined: 6 }, 'iguration: cgroup-root', false)).toEqual({ join: false });
   });
   it('partial patterns: the text must end inside a match', () => {
     const re = partialPattern('failed to parse kubelet flag: unknown flag: --(?<flag>[\\w-]+)')!;
@@ -159,6 +186,40 @@ describe('the decoders', () => {
     for (const u of ['kubelet.service', 'kube-kubelet.service', 'k3s-agent.service', 'snap.microk8s.daemon-kubelite.service', 'k0sworker.service', 'rke2-agent.service', 'edgecore.service', 'snap.kubelet.daemon.service'])
       expect([u, KUBELET_UNIT.test(u)]).toEqual([u, true]);
     expect(KUBELET_UNIT.test('containerd.service')).toBe(false);
+  });
+});
+
+describe('a JSON line hard-wrapped at the terminal width', () => {
+  // journalctl -o json fields; MESSAGE from klog.Fatalf("failed to run Kubelet: %v", err) with the swap error
+  const entry = (pid: number, us: number, message: string) =>
+    JSON.stringify({ __CURSOR: `s=abc;i=${us}`, __REALTIME_TIMESTAMP: String(1763607605000000 + us), _BOOT_ID: '0123456789abcdef0123456789abcdef', _PID: String(pid), _COMM: 'kubelet', SYSLOG_IDENTIFIER: 'kubelet', _SYSTEMD_UNIT: 'kubelet.service', _HOSTNAME: 'node-a', MESSAGE: message });
+  const fatal = entry(1234, 100000, K + M);
+  const exit = JSON.stringify({ __REALTIME_TIMESTAMP: '1763607605200000', _BOOT_ID: '0123456789abcdef0123456789abcdef', _PID: '1', SYSLOG_IDENTIFIER: 'systemd', _HOSTNAME: 'node-a', UNIT: 'kubelet.service', MESSAGE: 'kubelet.service: Main process exited, code=exited, status=255/EXCEPTION' });
+  const version = entry(1234, 50000, 'I1120 03:00:05.050000    1234 server.go:416] Version: v1.20.9');
+
+  it.each([60, 80, 120, 200])('at %i columns: the same finding, the same run, cited over its pieces', async (width) => {
+    const whole = await scanText(`${[version, fatal, exit].join('\n')}\n`, {}, 'k.json');
+    const wrapped = await scanText(`${[version, fatal, exit].flatMap((l) => chunks(l, width)).join('\n')}\n`, {}, 'k.json');
+    expect(whole.findings[0]?.ruleId).toBe('swap-enabled');
+    expect(wrapped.findings.map((f) => [f.ruleId, f.severity, f.current, f.causedExit])).toEqual(whole.findings.map((f) => [f.ruleId, f.severity, f.current, f.causedExit]));
+    expect(wrapped.node?.kubeletVersion).toBe('v1.20.9');
+    expect(wrapped.runs.length).toBe(whole.runs.length);
+    const cite = wrapped.findings[0]!.evidence.find((e) => e.kind === 'journal')!;
+    const pieces = chunks(version, width).length;
+    expect([cite.line, cite.endLine]).toEqual([pieces + 1, pieces + chunks(fatal, width).length]);
+  });
+
+  it('a JSON line cut short (no wrap) is still read for what survived, at the end of the input too', async () => {
+    const cut = fatal.slice(0, fatal.indexOf('swap on is not supported') + 30);
+    expect((await scanText(`${cut}\n`, {}, 'k.json')).findings.map((f) => f.ruleId)).toContain('swap-enabled');
+    expect((await scanText(`${cut}\n${exit}\n`, {}, 'k.json')).findings.map((f) => f.ruleId)).toContain('swap-enabled');
+  });
+
+  it('a line after a cut JSON line that starts a record of its own is not joined to it', async () => {
+    const cut = version.slice(0, 70);
+    const r = await scanText(`${cut}\n${P}${K}${M}\n`);
+    expect(r.findings[0]?.ruleId).toBe('swap-enabled');
+    expect(r.findings[0]!.evidence.find((e) => e.kind === 'journal')).toMatchObject({ line: 2 });
   });
 });
 
@@ -189,6 +250,12 @@ describe('never silent while the kubelet dies', () => {
       ['Nov 20 03:00:00 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', 'Nov 20 03:10:00 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL'].join('\n'),
     );
     expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL \(SIGKILL.*killed without printing anything/);
+  });
+  it("systemd's exit line hard-wrapped at 80 columns is read whole", async () => {
+    const exit = 'Nov 20 03:10:00.100000 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL';
+    const r = await scanText(['Nov 20 03:00:00.100000 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', exit.slice(0, 80), exit.slice(80)].join('\n'));
+    expect(r.runs.at(-1)?.exit).toMatchObject({ code: 'killed', status: '9/KILL' });
+    expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL/);
   });
   it('the OOM killer is named', async () => {
     const r = await scanText(

@@ -24,10 +24,16 @@ export function parseText(text: string, now: Date = NOW, source = 'test.log'): {
   const records: LogRecord[] = [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  // as the scanner reads them (engine/scan-journal.ts): a record completed from earlier lines comes first
   lines.forEach((l, i) => {
     const r = p.parseLine(l, i + 1);
+    const flushed = p.takeFlushed();
+    if (flushed) records.push(flushed.rec);
     if (r) records.push(r);
   });
+  p.finish();
+  const last = p.takeFlushed();
+  if (last) records.push(last.rec);
   return { records, format: p.format };
 }
 

@@ -7,6 +7,7 @@ import { MATCH_WINDOW } from '../rules/safety.js';
 import { cutAt, partialPattern } from './partial.js';
 import { asciiLiteral, HASH_MUL, indexGrams } from './byte-search.js';
 import { requiredLiterals } from './literals.js';
+import { MessageCache } from '../journal/message-cache.js';
 
 // the old import path of the byte search (engine/byte-search.ts)
 export { asciiLiteral, LiteralScanner } from './byte-search.js';
@@ -87,8 +88,8 @@ export function compileMatcher(rules: Rule[]): Matcher {
   // A broken node repeats the same messages (the klog header and journal prefix, which differ, are not part
   // of them): the outcome of a message is remembered. Matching depends only on the message, the process
   // family and the level, and RegExp#exec without the g flag is deterministic. Bounded: short messages
-  // only, cleared when full.
-  const cache = new Map<string, CachedOutcome>();
+  // only, admitted on their second sighting, cleared when full (journal/message-cache.ts).
+  const cache = new MessageCache<CachedOutcome>(CACHE_ENTRIES, CACHE_MAX_CHARS);
 
   return {
     patterns,
@@ -97,14 +98,11 @@ export function compileMatcher(rules: Rule[]): Matcher {
       const msg = rec.message.length > MATCH_WINDOW ? rec.message.slice(0, MATCH_WINDOW) : rec.message;
       const kubelet = rec.fromKubelet;
       const level = rec.level ? LEVELS.indexOf(rec.level) : -1;
-      const cacheable = msg.length <= CACHE_MAX_CHARS;
       const truncated = !!rec.truncated;
-      if (cacheable) {
-        const c = cache.get(msg);
-        if (c && c.kubelet === kubelet && c.level === level && c.truncated === truncated) {
-          for (let k = 0; k < c.hits.length; k++) onMatch(c.hits[k]!, c.execs[k]!, c.text!);
-          return;
-        }
+      const c = cache.get(msg);
+      if (c && c.kubelet === kubelet && c.level === level && c.truncated === truncated) {
+        for (let k = 0; k < c.hits.length; k++) onMatch(c.hits[k]!, c.execs[k]!, c.text!);
+        return;
       }
       let text: string | undefined;
       const hits: CompiledPattern[] = [];
@@ -143,10 +141,7 @@ export function compileMatcher(rules: Rule[]): Matcher {
           onMatch(p, m, head);
         }
       }
-      if (cacheable) {
-        if (cache.size >= CACHE_ENTRIES) cache.clear();
-        cache.set(msg, { kubelet, level, truncated, text, hits, execs });
-      }
+      cache.set(msg, { kubelet, level, truncated, text, hits, execs });
     },
   };
 }

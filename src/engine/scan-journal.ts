@@ -240,6 +240,7 @@ export class JournalScanner implements LineExaminer {
     const t0 = timed ? performance.now() : 0;
     const rec = st.parser.parseLine(line, lineNo);
     if (timed) this.timing.parse += (performance.now() - t0) * (TIME_SAMPLE_MASK + 1);
+    this.feedFlushed(st);
     if (st.parser.takeBoot() || boot) {
       if (!boot) this.tracker.boot();
       st.sig = undefined;
@@ -292,9 +293,18 @@ export class JournalScanner implements LineExaminer {
     this.matcher.match(rec, this.onMatch);
   }
 
+  /** A record the parser completed from lines before the one just parsed (a hard-wrapped JSON line). */
+  private feedFlushed(st: SourceState): void {
+    const f = st.parser.takeFlushed();
+    if (!f) return;
+    if (f.rec.truncated) st.truncated++;
+    this.feed(f.rec, f.raw.length > 4096 ? f.raw.slice(0, 4096) : f.raw);
+  }
+
   /** The input of a source ended: a block still open ends with it. */
   endSource(st: SourceState): void {
     st.parser.finish();
+    this.feedFlushed(st);
     const block = st.parser.takeBlock();
     if (block) this.matchBlock(st, block);
   }

@@ -72,7 +72,7 @@ const FENCE = /^\s{0,3}(?:```|~~~)/;
 const PROMPT = /^(?:\[[^\]\s]+@[^\]]+\]|[\w.-]+@[\w.-]+(?::[^\s#$]*)?)?\s?[#$%] +(?=\S)/;
 const COMMAND =
   /^\s*(?:sudo\s+)?(?:journalctl|systemctl|kubectl|crictl|talosctl|docker|grep|egrep|zgrep|tail|cat|less|head|service|microk8s|k3s\s+(?:kubectl|check-config)|dmesg)(?:\s+\S+)*\s*$/;
-const GREP_FILE = /^[\w./@+-]{1,200}?[:-](?:\d{1,9}[:-])?/;
+const GREP_FILE = /^[\w./@+-]{1,200}?[:-](\d{1,9}[:-])?/;
 
 export type Decoded = { line: string; host?: string } | 'drop' | undefined;
 
@@ -102,11 +102,18 @@ export function undecorate(line: string): Decoded {
     if (rest !== line && startsRecord(rest)) return { line: rest };
   }
   if ((m = GREP_FILE.exec(line))) {
-    const rest = line.slice(m[0].length);
     // grep over journalctl -o json or kubelet JSON logging prints `file:{…}`
-    if (rest && rest !== line && (rest.charCodeAt(0) === 123 || parsePrefix(rest) || parseKlog(rest) || parsePartialPrefix(rest))) return { line: rest };
+    const rest = line.slice(m[0].length);
+    if (rest && rest !== line && loggedLine(rest)) return { line: rest };
+    // `file:2021-02-14T…` (-o short-iso): the year is no grep line number
+    const file = m[1] === undefined ? undefined : line.slice(m[0].length - m[1].length);
+    if (file && loggedLine(file)) return { line: file };
   }
   return undefined;
+}
+
+function loggedLine(rest: string): boolean {
+  return rest.charCodeAt(0) === 123 || !!(parsePrefix(rest) || parseKlog(rest) || parsePartialPrefix(rest));
 }
 
 /** Spaces a line is indented by. */

@@ -3,6 +3,7 @@
 
 import { KUBELET_PROCESS, KUBELET_UNIT } from '../kubelet-identity.js';
 import type { KlogLevel, LogRecord } from '../types.js';
+import { parseKlog } from './prefix.js';
 import { SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
 
 export function logrusLevel(level: string | undefined): KlogLevel | undefined {
@@ -180,4 +181,57 @@ export function jsonLineRecord(line: string, source: string, lineNo: number): { 
   }
   if ('msg' in obj && ('ts' in obj || 'caller' in obj)) return { rec: kubeletJsonToRecord(obj, source, lineNo), format: 'kubelet-json' };
   return undefined;
+}
+
+/**
+ * Kubelet JSON logging inside a journal entry's MESSAGE: the record takes the kubelet's level, caller,
+ * message and fields (and its time when the entry had none). False when the text is not such JSON after all.
+ */
+export function kubeletJsonInEntry(rec: LogRecord): boolean {
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(rec.message) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  if (!obj || typeof obj !== 'object' || !('msg' in obj)) return false;
+  const j = kubeletJsonToRecord(obj, rec.source, rec.line);
+  rec.level = j.level;
+  rec.caller = j.caller;
+  rec.message = j.message;
+  rec.fields = j.fields;
+  if (!rec.timeText) {
+    rec.timeText = j.timeText;
+    rec.time = j.time;
+  }
+  rec.fromKubelet = rec.fromKubelet || !rec.process;
+  return true;
+}
+
+/**
+ * A logrus line (`time="…" level=… msg="…"`): wrappers (k3s, k0s) carry the kubelet's klog line in msg, and
+ * k0s adds component=kubelet. Sets the record's fields, level, time and family; returns the message to match.
+ */
+export function logrusWrapped(rec: LogRecord, msg: string): string {
+  const f = parseLogfmt(msg);
+  if (f.msg === undefined) return msg;
+  const inner = parseKlog(f.msg);
+  rec.fields = f;
+  if (inner) {
+    rec.level = inner.level;
+    rec.caller = inner.caller;
+    msg = inner.rest;
+  } else {
+    // containerd/CRI-O put the cause in error="..." (e.g. the CNI config load error): keep it matchable
+    msg = f.error !== undefined ? `${f.msg} error=${JSON.stringify(f.error)}` : f.msg;
+    rec.level = logrusLevel(f.level);
+  }
+  if (f.component !== undefined && rec.fromKubelet && !/kubelet/i.test(f.component)) rec.fromKubelet = false;
+  if (!rec.timeText && f.time) {
+    rec.timeText = f.time;
+    const t = Date.parse(f.time.includes('T') ? f.time : f.time.replace(' ', 'T') + 'Z');
+    if (!Number.isNaN(t)) rec.time = t;
+  }
+  if (!rec.process) rec.fromKubelet = f.component === undefined || /kubelet/i.test(f.component);
+  return msg;
 }

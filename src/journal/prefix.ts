@@ -3,6 +3,7 @@
 // doc comment: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`.
 
 import type { JournalFormat, KlogLevel } from '../types.js';
+import { MessageCache } from './message-cache.js';
 
 export interface Prefix {
   format: JournalFormat;
@@ -303,23 +304,17 @@ export function parseStructuredText(text: string): Structured | undefined {
   if (text.charCodeAt(0) !== 34 /* " */) return undefined;
   // a broken node repeats the same messages: complete results of short texts are remembered and shared,
   // frozen (only a record whose text opens a `key=<` block gets fields added later, and those are not cached)
-  const cacheable = text.length <= STRUCTURED_CACHE_CHARS;
-  if (cacheable) {
-    const f = structuredCache.get(text);
-    if (f) return { fields: f, unterminated: false };
-  }
+  const f = structuredCache.get(text);
+  if (f) return { fields: f, unterminated: false };
   const r = parseStructuredTextOnce(text);
-  if (cacheable && !r.unterminated && r.openBlock === undefined) {
-    if (structuredCache.size >= STRUCTURED_CACHE_ENTRIES) structuredCache.clear();
+  if (!r.unterminated && r.openBlock === undefined) {
     // r.fields is this call's own object: frozen in place, it is both the answer and the cached copy
     structuredCache.set(text, Object.freeze(r.fields));
   }
   return r;
 }
 
-const STRUCTURED_CACHE_CHARS = 1024;
-const STRUCTURED_CACHE_ENTRIES = 512;
-const structuredCache = new Map<string, Record<string, string>>();
+const structuredCache = new MessageCache<Record<string, string>>(512, 1024);
 
 function parseStructuredTextOnce(text: string): Structured {
   const fields: Record<string, string> = {};

@@ -7,10 +7,11 @@
 import { KUBELET_PROCESS } from '../kubelet-identity.js';
 import type { JournalFormat, LogRecord } from '../types.js';
 import { isKlogStart, leadingSpaces, parseKlogLoose, parsePartialPrefix, startsRecord, undecorate } from './decorations.js';
-import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, kubeletJsonToRecord, logrusLevel, jsonLineRecord, parseLogfmt } from './json-records.js';
+import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, jsonLineRecord, kubeletJsonInEntry, logrusWrapped } from './json-records.js';
 import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
-import { PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
+import { bareSystemdAboutKubelet, PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
 import { decideWrap, type WrapTail } from './wrap.js';
+import { type JsonJoined, JsonWrap, unclosedJson } from './json-wrap.js';
 import { FATAL_START, NOTICE, STACK_LINE, type ClosedBlock } from './line-kinds.js';
 
 export { KUBELET_PROCESS } from '../kubelet-identity.js';
@@ -58,8 +59,11 @@ export class RecordParser {
   private lastMonth = 0;
   private bootId?: string;
   private bootChanged = false;
+  private readonly jsonWrap: JsonWrap;
+  private flushed?: { rec: LogRecord; raw: string };
   constructor(private readonly ctx: ParseContext) {
     this.year = ctx.now.getUTCFullYear();
+    this.jsonWrap = new JsonWrap(ctx.source, MAX_LINE);
   }
 
   /**
@@ -67,7 +71,7 @@ export class RecordParser {
    * pending). The fast scan (engine/scan-journal.ts) skips unremarkable lines only while this holds.
    */
   get idle(): boolean {
-    return this.mode === 0 && !this.inStatusHeader;
+    return this.mode === 0 && !this.inStatusHeader && !this.jsonWrap.isOpen;
   }
 
   /** Parallel scans (engine/parallel-scan.ts): the state that carries from one line to the next besides the last records. */
@@ -93,6 +97,13 @@ export class RecordParser {
     if (line.length > MAX_LINE) {
       line = line.slice(0, MAX_LINE);
       truncatedByUs = true;
+    }
+    const wrap = this.jsonWrap.next(line, lineNo);
+    if (wrap) {
+      // read through takeFlushed, which carries the record's whole text (all its pieces) for its citation
+      const rec = wrap.done && this.joined(wrap.done);
+      if (rec) this.flushed = { rec, raw: wrap.done!.raw };
+      if (wrap.taken) return undefined;
     }
     if (line.length === 0) {
       if (this.inStatusHeader) this.inStatusHeader = false;
@@ -130,7 +141,12 @@ export class RecordParser {
   private parseText(line: string, lineNo: number, truncatedByUs: boolean, depth: number, host?: string): LogRecord | undefined {
     const c0 = line.charCodeAt(0);
     if (c0 === 123 /* { */ || (c0 === 100 && line.startsWith('data: {'))) {
-      const rec = this.parseJsonLine(c0 === 100 ? line.slice(6) : line, lineNo);
+      const text = c0 === 100 ? line.slice(6) : line;
+      if (unclosedJson(text)) {
+        this.jsonWrap.hold(text, this.raw, lineNo); // a hard wrap's first piece, or a line cut short
+        return undefined;
+      }
+      const rec = this.fromJson(jsonLineRecord(text, this.ctx.source, lineNo));
       if (rec) {
         if (host !== undefined) rec.host ??= host;
         return this.entry(rec, truncatedByUs);
@@ -173,7 +189,7 @@ export class RecordParser {
     }
     // no prefix: `-o cat`, a raw kubelet log file (klog lines), or kubelet JSON logging
     if (!this.format) this.format = 'cat';
-    const isSystemd = !klog && SYSTEMD_ABOUT_KUBELET.test(line);
+    const isSystemd = !klog && bareSystemdAboutKubelet(line);
     if (!isSystemd && this.continues(line, undefined)) {
       this.attach(this.lastKubelet!, line, lineNo);
       return undefined;
@@ -250,7 +266,8 @@ export class RecordParser {
       message: rec.message,
       prefixed: this.tail.prefixed,
       klog: rec.level !== undefined,
-      unterminated: this.openQuote,
+      // kubelet JSON logging in a journal line whose object has not closed yet is open like a quote
+      unterminated: this.openQuote || (rec.level === undefined && unclosedJson(rec.message)),
       ellipsized: rec.message.charCodeAt(rec.message.length - 1) === 0x2026,
       lastWidth: this.tail.width,
       joined: this.tail.joined,
@@ -268,6 +285,7 @@ export class RecordParser {
         if (!s.unterminated && rec.truncated && rec.message.charCodeAt(rec.message.length - 1) !== 0x2026) delete rec.truncated;
       }
     } else this.openQuote = false;
+    if (rec.level === undefined && rec.message.charCodeAt(0) === 123 && !unclosedJson(rec.message)) kubeletJsonInEntry(rec); // the object closed
     this.tail = { prefixed: this.tail.prefixed, width: this.raw.length, joined: this.tail.joined + 1, raw: `${this.tail.raw}${d.separator}${text}` };
     this.rejoined = { rec, raw: this.tail.raw };
     return true;
@@ -277,6 +295,21 @@ export class RecordParser {
    * The record the last parsed line was rejoined with (a hard wrap), once: its message now holds the
    * wrapped text, and it is matched again (engine/scan-journal.ts); `raw` is its text as printed, rejoined.
    */
+  /** A held-back JSON line ended (journal/json-wrap.ts): its record, cited over its pieces. */
+  private joined(d: JsonJoined): LogRecord | undefined {
+    const rec = this.fromJson(d.json);
+    if (!rec) return undefined;
+    if (d.endLine > rec.line) rec.endLine = d.endLine;
+    return this.entry(rec, false);
+  }
+
+  /** A record completed from earlier lines (a held-back JSON line), to be read before the line just parsed. */
+  takeFlushed(): { rec: LogRecord; raw: string } | undefined {
+    const f = this.flushed;
+    this.flushed = undefined;
+    return f;
+  }
+
   takeRejoined(): { rec: LogRecord; raw: string } | undefined {
     const r = this.rejoined;
     this.rejoined = undefined;
@@ -354,6 +387,9 @@ export class RecordParser {
 
   /** The input ended: a block still open ends here (takeBlock hands it out). */
   finish(): void {
+    const d = this.jsonWrap.end();
+    const rec = d && this.joined(d);
+    if (rec) this.flushed = { rec, raw: d!.raw };
     this.endBlock();
   }
 
@@ -388,27 +424,7 @@ export class RecordParser {
   private decorate(rec: LogRecord): void {
     let msg = rec.message;
     const c = msg.charCodeAt(0);
-    if (c === 123 /* { */ && msg.includes('"msg"')) {
-      // kubelet JSON logging inside a journal entry
-      try {
-        const obj = JSON.parse(msg) as Record<string, unknown>;
-        if (obj && typeof obj === 'object' && 'msg' in obj) {
-          const j = kubeletJsonToRecord(obj, rec.source, rec.line);
-          rec.level = j.level;
-          rec.caller = j.caller;
-          rec.message = j.message;
-          rec.fields = j.fields;
-          if (!rec.timeText) {
-            rec.timeText = j.timeText;
-            rec.time = j.time;
-          }
-          rec.fromKubelet = rec.fromKubelet || !rec.process;
-          return;
-        }
-      } catch {
-        /* not JSON after all: treat as text */
-      }
-    }
+    if (c === 123 /* { */ && msg.includes('"msg"') && kubeletJsonInEntry(rec)) return;
     this.openQuote = false;
     const k = parseKlog(msg);
     const loose = k ? undefined : parseKlogLoose(msg);
@@ -428,30 +444,7 @@ export class RecordParser {
         rec.time = this.inferTime(k.month, k.day, k.clock);
       }
       if (!rec.process) rec.fromKubelet = true;
-    } else if (c === 116 /* t */ && msg.startsWith('time="') && msg.includes('level=')) {
-      // logrus wrappers (k3s, k0s) carry the kubelet's klog line in msg="..."; k0s adds component=kubelet
-      const f = parseLogfmt(msg);
-      if (f.msg !== undefined) {
-        const inner = parseKlog(f.msg);
-        rec.fields = f;
-        if (inner) {
-          rec.level = inner.level;
-          rec.caller = inner.caller;
-          msg = inner.rest;
-        } else {
-          // containerd/CRI-O put the cause in error="..." (e.g. the CNI config load error): keep it matchable
-          msg = f.error !== undefined ? `${f.msg} error=${JSON.stringify(f.error)}` : f.msg;
-          rec.level = logrusLevel(f.level);
-        }
-        if (f.component !== undefined && rec.fromKubelet && !/kubelet/i.test(f.component)) rec.fromKubelet = false;
-        if (!rec.timeText && f.time) {
-          rec.timeText = f.time;
-          const t = Date.parse(f.time.includes('T') ? f.time : f.time.replace(' ', 'T') + 'Z');
-          if (!Number.isNaN(t)) rec.time = t;
-        }
-        if (!rec.process) rec.fromKubelet = f.component === undefined || /kubelet/i.test(f.component);
-      }
-    }
+    } else if (c === 116 /* t */ && msg.startsWith('time="') && msg.includes('level=')) msg = logrusWrapped(rec, msg);
     if (msg.charCodeAt(0) === 34 /* " */) {
       const s = parseStructuredText(msg);
       if (s) {
@@ -474,9 +467,8 @@ export class RecordParser {
     rec.message = msg;
   }
 
-  /** `journalctl -o json` lines and kubelet JSON logging (`--logging-format=json`). */
-  private parseJsonLine(line: string, lineNo: number): LogRecord | undefined {
-    const j = jsonLineRecord(line, this.ctx.source, lineNo);
+  /** `journalctl -o json` lines and kubelet JSON logging (`--logging-format=json`): the record, and what it says of the journal. */
+  private fromJson(j: ReturnType<typeof jsonLineRecord>): LogRecord | undefined {
     if (!j) return undefined;
     if (j.format && (!this.format || this.format === 'cat')) this.format = j.format;
     if (j.boot !== undefined) {

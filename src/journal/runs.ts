@@ -5,6 +5,7 @@
 import type { JournalFacts } from '../evidence.js';
 import { KUBELET_UNIT, KUBELET_UNIT_DESCRIPTION } from '../kubelet-identity.js';
 import type { KubeletRun, LogRecord, RunWords } from '../types.js';
+import { MessageCache } from './message-cache.js';
 import { FACT_CACHE_ENTRIES, factsOf, KUBELET_COMM, type MessageFacts, wordsOf } from './facts.js';
 import { emptyRetired, FIRST_KEPT, LATEST_KEPT, mergeRetired, type RetiredRuns, retireRun, runAt } from './run-window.js';
 
@@ -75,7 +76,7 @@ export class RunTracker {
   private lastMs: (number | undefined)[] = [];
   /** Parallel scans: this tracker's first run continues another tracker's last run (see continueRun). */
   private continuing = false;
-  private readonly factCache = new Map<string, MessageFacts>();
+  private readonly factCache = new MessageCache<MessageFacts>(FACT_CACHE_ENTRIES, 600);
   private registeredTouched = false;
   private order: OrderState = { forward: 0, back: 0 };
   /** systemd's exit lines seen before any run (a `systemctl status` paste, a reversed journal's first lines). */
@@ -260,6 +261,11 @@ export class RunTracker {
 
   /** A record was rejoined with a hard-wrapped line (journal/wrap.ts): its words are read again. */
   rejoined(rec: LogRecord): void {
+    // systemd's line about the unit, whole again (`Main process exi` + `ted, code=killed, status=9/KILL`)
+    if (rec.fromSystemd) {
+      this.systemd(rec);
+      return;
+    }
     const run = this.current;
     if (!run || !rec.fromKubelet) return;
     if (run.lastWords?.line === rec.line && run.lastWords.source === rec.source) run.lastWords = undefined;
@@ -303,7 +309,6 @@ export class RunTracker {
     let f = this.factCache.get(msg);
     if (f === undefined) {
       f = factsOf(msg);
-      if (this.factCache.size >= FACT_CACHE_ENTRIES) this.factCache.clear();
       this.factCache.set(msg, f);
     }
     if (f.version !== undefined) {

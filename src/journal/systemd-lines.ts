@@ -10,6 +10,15 @@ export const SYSTEMD_ABOUT_KUBELET = new RegExp(
   'i',
 );
 
+/**
+ * A line without a journal prefix that is systemd's about the kubelet unit: not a structured kubelet line
+ * (systemd never opens a message with a quote), and naming the unit other than inside a cgroup path (the
+ * kubelet's own errors quote `/system.slice/kubelet.service`).
+ */
+export function bareSystemdAboutKubelet(line: string): boolean {
+  return line.charCodeAt(0) !== 34 && SYSTEMD_ABOUT_KUBELET.test(line) && SYSTEMD_ABOUT_KUBELET.test(line.replace(/\/[\w@.\/-]*\.service\b/g, ''));
+}
+
 /** PID 1's identifier: `systemd`, or `init.scope` with `-o with-unit`. */
 export const PID1 = /^(?:systemd|init|init\.scope)$/;
 
