@@ -2,11 +2,14 @@
 // Seeded generator of realistic kubelet journals, as `journalctl -u kubelet` prints them:
 // routine kubelet traffic (SyncLoop, PLEG, volumes, probes, GC) plus, in the "broken" variant, the
 // failure signatures the rules look for and a crash loop (systemd exit/restart lines, new PIDs, panics
-// with indented stack lines). Formats: short-precise, short-iso, cat, json (journalctl -o json).
+// with indented stack lines). Formats: every `journalctl -o` format kubelet-doctor reads — short, short-precise,
+// short-iso, short-iso-precise, short-full, short-monotonic, short-unix, cat, json, json-seq, json-sse,
+// json-pretty, verbose, export — plus syslog and syslog-rfc3339 (rsyslog's files) and kubelet-json (the
+// kubelet's --logging-format=json lines under a short-precise prefix).
 //
 //   node scripts/bench-gen.mjs --variant broken|healthy --format short-precise|short-iso|cat|json \
 //        --size 200M --seed 1 --out FILE [--restart-every N]
-// (also json-pretty, verbose and export; --restart-every 2: a crash loop, a new kubelet run every few lines)
+// (--restart-every 2: a crash loop, a new kubelet run every few lines)
 //
 // Also importable: generateJournal({ variant, format, size, seed, out }) and journalText({...}) for tests.
 
@@ -14,12 +17,15 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { exportField } from './journal-export-field.mjs';
 
 /** Formats whose entries carry journal fields (the rest are lines journalctl prints). */
-const ENTRY_FORMATS = new Set(['json', 'json-pretty', 'verbose', 'export']);
+const ENTRY_FORMATS = new Set(['json', 'json-seq', 'json-sse', 'json-pretty', 'verbose', 'export']);
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** One entry's fields as `journalctl -o json|json-pretty|verbose|export` prints them. */
 function entryText(format, o, d, us) {
   if (format === 'json') return `${JSON.stringify(o)}\n`;
+  // json-seq: an RS before each object (RFC 7464); json-sse: server-sent events, a blank line after each
+  if (format === 'json-seq') return `\x1e${JSON.stringify(o)}\n`;
+  if (format === 'json-sse') return `data: ${JSON.stringify(o)}\n\n`;
   // journalctl prints the cursor and the timestamps first (the export reader recognises an export by its first line)
   const keys = ['__CURSOR', '__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', '_BOOT_ID', ...Object.keys(o).filter((k) => !/^(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|_BOOT_ID)$/.test(k))];
   if (format === 'json-pretty') return `{\n${keys.map((k) => `\t${JSON.stringify(k)} : ${JSON.stringify(o[k])}`).join(',\n')}\n}\n`;
@@ -28,6 +34,57 @@ function entryText(format, o, d, us) {
   const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)}`;
   const body = keys.filter((k) => !k.startsWith('__')).map((k) => `    ${k}=${String(o[k]).replace(/\n/g, `\n${' '.repeat(5 + k.length)}`)}\n`);
   return `${WEEKDAYS[d.getUTCDay()]} ${day} UTC [${o.__CURSOR}]\n${body.join('')}`;
+}
+
+/** The journal prefix each short format prints before the message (journalctl -o FORMAT; syslog as rsyslog writes /var/log/syslog). */
+function linePrefix(format, d, us, monoUs, id) {
+  const clock = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const month = `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())}`;
+  switch (format) {
+    case 'short':
+    case 'syslog':
+      return `${month} ${clock} ${id}`;
+    case 'short-iso':
+      return `${date}T${clock}+0000 ${id}`;
+    case 'short-iso-precise':
+      return `${date}T${clock}.${pad(us, 6)}+0000 ${id}`;
+    case 'syslog-rfc3339':
+      return `${date}T${clock}.${pad(us, 6)}+00:00 ${id}`;
+    case 'short-full':
+      return `${WEEKDAYS[d.getUTCDay()]} ${date} ${clock} UTC ${id}`;
+    case 'short-monotonic':
+      return `[${String(Math.floor(monoUs / 1e6)).padStart(5)}.${pad(monoUs % 1e6, 6)}] ${id}`;
+    case 'short-unix':
+      return `${Math.floor(d.getTime() / 1000)}.${pad(us, 6)} ${id}`;
+    case 'short-precise':
+    case 'kubelet-json':
+      return `${month} ${clock}.${pad(us, 6)} ${id}`;
+    default:
+      throw new Error(`bench-gen: unknown format ${format}`);
+  }
+}
+
+/**
+ * The kubelet's `--logging-format=json` line for a klog template: `{"ts":…,"caller":…,"msg":…,<keys>,"v":0}`
+ * (errors carry `err` and no `v`); a printf-style message (no quoted msg) becomes the msg whole.
+ */
+function kubeletJson(level, caller, msg, tUs) {
+  const o = { ts: Math.floor(tUs / 1000) + (tUs % 1000) / 1000, caller: `kubelet/${caller}` };
+  const m = /^"((?:[^"\\]|\\.)*)"(.*)$/s.exec(msg);
+  if (!m) o.msg = msg;
+  else {
+    o.msg = JSON.parse(`"${m[1]}"`);
+    for (const kv of m[2].matchAll(/ (\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+      try {
+        o[kv[1]] = JSON.parse(kv[2]);
+      } catch {
+        o[kv[1]] = kv[2];
+      }
+    }
+  }
+  if (level !== 'E') o.v = 0;
+  return JSON.stringify(o);
 }
 
 /** xorshift32: deterministic, fast, good enough for picking templates. */
@@ -174,12 +231,11 @@ export function journalLines({ variant = 'broken', format = 'short-precise', see
       return entryText(format, o, d, us);
     }
     if (format === 'cat') return `${message}\n`;
-    const id = `${host} ${ident}[${p}]: `;
-    if (format === 'short-iso') return `${d.toISOString().slice(0, 19)}+0000 ${id}${message.replace(/\n/g, '\n    ')}\n`;
-    const head = `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(us, 6)} ${id}`;
+    const head = linePrefix(format, d, us, t - start * 1000 + 86400000000, `${host} ${ident}${format === 'syslog' && ident !== 'systemd' ? '' : `[${p}]`}: `);
+    if (format === 'short-iso') return `${head}${message.replace(/\n/g, '\n    ')}\n`;
     return `${head}${message.replace(/\n/g, `\n${' '.repeat(head.length)}`)}\n`;
   };
-  const kubelet = (level, caller, msg) => emit('kubelet', pid, klog(level, caller, msg));
+  const kubelet = (level, caller, msg) => emit('kubelet', pid, format === 'kubelet-json' ? kubeletJson(level, caller, msg, t) : klog(level, caller, msg));
   const systemd = (msg) => emit('systemd', 1, msg);
 
   const startup = () => [
@@ -211,6 +267,10 @@ export function journalLines({ variant = 'broken', format = 'short-precise', see
   pending = startup();
 
   return {
+    /** kubelet runs begun so far */
+    get runs() {
+      return restarts + 1;
+    },
     next() {
       t += 1 + r.int(20000);
       if (pending.length) return pending.shift()();
@@ -242,8 +302,8 @@ export function parseSize(s) {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** Write a journal of about `size` bytes to `out` in 1 MiB writes; returns { bytes, lines }. */
-export function generateJournal({ out, size, ...opts }) {
+/** Write a journal of about `size` bytes (or of `runs` kubelet runs) to `out` in 1 MiB writes; returns { bytes, lines, runs }. */
+export function generateJournal({ out, size = Infinity, runs = Infinity, ...opts }) {
   const g = journalLines(opts);
   const fd = openSync(out, 'w');
   // export entries are built as latin1 strings of their bytes (binary field lengths)
@@ -252,7 +312,7 @@ export function generateJournal({ out, size, ...opts }) {
   let lines = 0;
   let buf = '';
   try {
-    while (bytes + buf.length < size) {
+    while (bytes + buf.length < size && g.runs <= runs) {
       const l = g.next();
       buf += l;
       lines += l.split('\n').length - 1;
@@ -265,7 +325,7 @@ export function generateJournal({ out, size, ...opts }) {
   } finally {
     closeSync(fd);
   }
-  return { bytes, lines };
+  return { bytes, lines, runs: Math.min(g.runs, runs) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -67,6 +67,11 @@ const seaPlugin = {
       text = patch(text, path, '? await loadPackageJson()', "? { name: 'ink', version: undefined }");
       return { contents: text, loader: 'js' };
     });
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]collectors[\\/]csr-request\.js$/ }, ({ path }) => {
+      // likewise node-forge, loaded on the first certificate request decoded
+      const text = patch(readFileSync(path, 'utf8'), path, "createRequire(import.meta.url)('node-forge')", "require('node-forge')");
+      return { contents: text, loader: 'js' };
+    });
     b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]yaml\.js$/ }, ({ path }) => {
       // the lazy createRequire(import.meta.url)('yaml') becomes a bundled require(), evaluated on first use
       const text = patch(readFileSync(path, 'utf8'), path, "createRequire(import.meta.url)('yaml')", "require('yaml')");

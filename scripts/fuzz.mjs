@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz -- --count 100000`: hostile inputs across every parser of the doctor (journal lines in each
 // journalctl format, export / json-pretty / verbose entries, kubelet JSON logs, KubeletConfiguration YAML,
-// kubeconfig and PEM, unit files, environment files, containerd's TOML, node.yaml), generated with fast-check
+// kubeconfig and PEM, unit files, environment files, containerd's TOML and import globs, CNI JSON, node.yaml), generated with fast-check
 // from mutated real shapes, random text and random bytes, with secrets planted in them. Each input must:
 //   - give a result or an error that names its source (no TypeError, RangeError, stack overflow…),
 //   - take under 10 s (the worst time is printed),
@@ -31,8 +31,8 @@ const HANG_MS = 10_000;
 process.removeAllListeners('warning');
 
 const d = (p) => import(join(root, 'dist/src', p));
-const [{ RecordParser }, { readEntries }, { flattenDoc }, { parsePem, decodeData }, { parseUnit, parseEnvironmentFile, expandCommand }, { parseToml }, { nodeFromObject }, { parseYamlSafe }, { runScan }, { RENDERERS }, { loadRules }] =
-  await Promise.all(['journal/records.js', 'journal/entries.js', 'collectors/kubelet-config-parse.js', 'collectors/cert-info.js', 'collectors/unit-file.js', 'collectors/runtime-toml.js', 'collectors/node.js', 'yaml.js', 'scan.js', 'render/index.js', 'rules/load.js'].map(d));
+const [{ RecordParser }, { readEntries }, { flattenDoc }, { parsePem, decodeData }, { parseUnit, parseEnvironmentFile, expandCommand }, { parseToml }, { nodeFromObject }, { parseYamlSafe }, { runScan }, { RENDERERS }, { loadRules }, { checkCniFile }, { goGlob, BadPatternError }] =
+  await Promise.all(['journal/records.js', 'journal/entries.js', 'collectors/kubelet-config-parse.js', 'collectors/cert-info.js', 'collectors/unit-file.js', 'collectors/runtime-toml.js', 'collectors/node.js', 'yaml.js', 'scan.js', 'render/index.js', 'rules/load.js', 'collectors/cni-conf.js', 'collectors/go-glob.js'].map(d));
 const { rules } = await loadRules([]);
 const NOW = new Date('2026-01-01T00:00:00Z');
 const scratch = mkdtempSync(join(tmpdir(), 'kubelet-doctor-fuzz-'));
@@ -80,6 +80,8 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERT
 const UNIT = '[Unit]\nDescription=kubelet\n[Service]\nEnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\nExecStart=/usr/bin/kubelet $KUBELET_KUBEADM_ARGS \\\n  --config=/var/lib/kubelet/config.yaml \\\n  --v=2\nRestart=always\n';
 const ENV = 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9 --token=abcdef.0123456789abcdef"\nexport A=b \\\n  c\n';
 const TOML = 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "registry.k8s.io/pause:3.9"\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n';
+const CNI = '{\n  "cniVersion": "1.0.0",\n  "name": "cbr0",\n  "plugins": [\n    {"type": "flannel", "delegate": {"hairpinMode": true, "isDefaultGateway": true}},\n    {"type": "portmap", "capabilities": {"portMappings": true}}\n  ]\n}\n';
+const IMPORT = '/etc/containerd/conf.d/[0-9]*-?[^.]*.toml';
 const NODE = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\n  labels: {kubernetes.io/hostname: node-a}\nspec:\n  podCIDR: 10.244.0.0/24\n  taints: [{key: node.kubernetes.io/not-ready, effect: NoSchedule}]\nstatus:\n  conditions:\n  - {type: Ready, status: "False", reason: KubeletNotReady, message: "container runtime network not ready"}\n  nodeInfo: {kubeletVersion: v1.30.2}\n';
 const text = (base) => fc.oneof({ weight: 5, arbitrary: mutate(base) }, { weight: 2, arbitrary: fc.tuple(mutate(base), mutate(base)).map(([a, b]) => a + b) }, { weight: 1, arbitrary: fc.string({ maxLength: 400 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 400 }) });
 const bytes = (base) => fc.oneof(text(base).map((t) => Buffer.from(t)), fc.tuple(fc.constant(base), fc.uint8Array({ maxLength: 200 }), fc.nat(base.length)).map(([b, u, i]) => Buffer.concat([Buffer.from(b.slice(0, i)), u, Buffer.from(b.slice(i))])));
@@ -112,6 +114,9 @@ const targets = {
   }, () => false],
   'environment files': [text(ENV), (t) => parseEnvironmentFile(t, 'kubeadm-flags.env', 'kubeadm-flags.env'), () => false],
   'containerd TOML': [text(TOML), (t) => parseToml(t), (e) => e instanceof Error && !(e instanceof TypeError || e instanceof RangeError)],
+  // CNI configs and daemon.json never throw: an error is a result naming line and column
+  'CNI / daemon.json JSON': [text(CNI), (t) => checkCniFile('10-flannel.conflist', t), () => false],
+  'containerd import globs': [text(IMPORT), (t) => goGlob(t, { exists: () => true, list: () => ['10-a.toml', '.b.toml', 'c', '[x]'] }), (e) => e instanceof BadPatternError],
   'node.yaml': [text(NODE), (t) => {
     const o = parseYamlSafe(t, 'node.yaml');
     if (o && typeof o === 'object' && !Array.isArray(o)) nodeFromObject(o, 'file', 'node.yaml');

@@ -68,26 +68,16 @@ ${journal ? `  match: {\n    journal: [{ pattern: '${pattern}', versions: '>=1.T
 });
 `;
   } else if (state !== undefined) {
-    files[`rules/${id}.yaml`] = `# TODO: what is wrong on the node when this holds, and what the kubelet does because of it.
-# Fires when the condition holds (skipped with the reason when it cannot be read)${journal ? ', or on the journal pattern' : ''}.
-id: ${id}
-title: "TODO: the problem in a few words"
-severity: error
-category: TODO
-evidence: [${evidence.join(', ')}]
-match:
-${journal ? `  journal:\n    - pattern: "${pattern}"\n      versions: ">=1.TODO"\n` : ''}  ${state}:
-${STATE_EXAMPLES[state].lines.map((l) => `    ${l}`).join('\n')}
-message: "TODO: what is wrong, with {{value}}"
-why: "TODO: what the kubelet does because of it"
-remediation:
-  summary: "TODO: the fix in one sentence"
-  steps:
-    - text: "TODO: a step a person can paste (back up before overwriting; mark destructive steps)"
-      command: "TODO"
-references:
-  - "https://TODO.invalid/the-source-or-documentation-the-fact-and-the-fix-come-from"
-`;
+    files[`rules/${id}.yaml`] = yamlRule({
+      id,
+      evidence,
+      comment: `# TODO: what is wrong on the node when this holds, and what the kubelet does because of it.
+# Fires when the condition holds (skipped with the reason when it cannot be read)${journal ? ', or on the journal pattern' : ''}.`,
+      match: `${journal ? `  journal:\n    - pattern: "${pattern}"\n      versions: ">=1.TODO"\n` : ''}  ${state}:
+${STATE_EXAMPLES[state].lines.map((l) => `    ${l}`).join('\n')}`,
+      value: 'value',
+      from: 'the fact and the fix come from',
+    });
     files[`fixtures/nodes/${id}/fixture.yaml`] = `# A captured node tree beside this file (etc/…, proc/sys/…, var/lib/kubelet/…) in which the condition holds;
 # write it with a script (scripts/node-tree-fixtures.py) or from a real node (kubelet-doctor collect), never by pasting logs.
 description: "TODO: the node's story in one sentence (kubelet version, what is set wrong)"
@@ -98,26 +88,16 @@ expect: [${id}]
 `;
   } else {
     if (!journal) throw new Error('a data rule matches the journal: add journal to --evidence, use --state for a node fact, or --code');
-    files[`rules/${id}.yaml`] = `# TODO: what goes wrong on the node, and which kubelet releases print the wording.
-id: ${id}
-title: "TODO: the problem in a few words"
-severity: error
-category: TODO
-evidence: [${evidence.join(', ')}]
-match:
-  journal:
+    files[`rules/${id}.yaml`] = yamlRule({
+      id,
+      evidence,
+      comment: '# TODO: what goes wrong on the node, and which kubelet releases print the wording.',
+      match: `  journal:
     - pattern: "${pattern}"
-      versions: ">=1.TODO"
-message: "TODO: what is wrong, with {{values}}"
-why: "TODO: what the kubelet does because of it"
-remediation:
-  summary: "TODO: the fix in one sentence"
-  steps:
-    - text: "TODO: a step a person can paste (back up before overwriting; mark destructive steps)"
-      command: "TODO"
-references:
-  - "https://TODO.invalid/the-source-or-documentation-the-wording-and-the-fix-come-from"
-`;
+      versions: ">=1.TODO"`,
+      value: 'values',
+      from: 'the wording and the fix come from',
+    });
   }
   if (journal)
     files[`fixtures/journal/${id}/scenario.yaml`] = `# Compose the journal from the kubelet's format strings (never from pasted logs), then run
@@ -191,4 +171,26 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
     process.stderr.write(`new-rule: ${e.message}\n`);
     process.exit(2);
   }
+}
+
+/** A data rule's YAML: the parts every scaffold shares around its `match:` block. */
+function yamlRule({ id, evidence, comment, match, value, from }) {
+  return `${comment}
+id: ${id}
+title: "TODO: the problem in a few words"
+severity: error
+category: TODO
+evidence: [${evidence.join(', ')}]
+match:
+${match}
+message: "TODO: what is wrong, with {{${value}}}"
+why: "TODO: what the kubelet does because of it"
+remediation:
+  summary: "TODO: the fix in one sentence"
+  steps:
+    - text: "TODO: a step a person can paste (back up before overwriting; mark destructive steps)"
+      command: "TODO"
+references:
+  - "https://TODO.invalid/the-source-or-documentation-${from.replaceAll(' ', '-')}"
+`;
 }

@@ -910,6 +910,54 @@ journals:
   - journal/kubelet.short-precise.log
 """)
 
+def f_runtime_containerd_duplicate_table():
+    # Composed by hand: the packaged v2 config.toml already holds the runc options table; a second copy, appended
+    # to switch on SystemdCgroup, makes containerd's TOML reader refuse the file at start-up. The wording of the
+    # error is go-toml's: `go run` of toml.LoadFile (github.com/pelletier/go-toml v1.9.5, containerd 1.7's) on this
+    # config.toml prints "(26, 2): duplicated tables" (toml.LoadFile); go-toml v2.2.4 (containerd 2.0-2.2) "toml: table options
+    # already exists" (toml.NewDecoder(f).DisallowUnknownFields().Decode), v2.4.3 (containerd main) the same at "row 26 column 2".
+    root = fresh('runtime-containerd-duplicate-table')
+    v2_ubuntu_healthy_parts(root, 'node-k', kubelet_running=False)
+    containerd(root, systemd=False, sock=False)
+    os.remove(os.path.join(root, 'run/containerd/containerd.sock'))
+    with open(os.path.join(root, 'etc/containerd/config.toml'), 'a') as f:
+        f.write("""
+# appended to use the systemd cgroup driver
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  SystemdCgroup = true
+""")
+    # containerd is not running: no process, no socket (its state dir is left)
+    shutil.rmtree(os.path.join(root, 'proc/812'))
+    w(root, 'run/containerd/.gitkeep', '')
+    j = J('node-k', 'Nov', 20, 17, 4, 2.0)
+    j.systemd('Starting containerd.service - containerd container runtime...')
+    j.raw('containerd', 2301, 'containerd: failed to load TOML: /etc/containerd/config.toml: (26, 2): duplicated tables', ann='ruleid: runtime-config-invalid')
+    j.systemd('containerd.service: Main process exited, code=exited, status=1/FAILURE')
+    j.systemd("containerd.service: Failed with result 'exit-code'.")
+    j.systemd('Failed to start containerd.service - containerd container runtime.')
+    for n, pid in enumerate([2417, 2498]):
+        j.systemd('Started kubelet: The Kubernetes Node Agent.', dt=10.0)
+        j.klog(pid, 'I', 'server.go:487', '"Kubelet version" kubeletVersion="v1.28.4"')
+        j.klog(pid, 'W', 'logging.go:59', '[core] [Channel #1 SubChannel #2] grpc: addrConn.createTransport failed to connect to {Addr: "/var/run/containerd/containerd.sock", ServerName: "/var/run/containerd/containerd.sock", }. Err: connection error: desc = "transport: Error while dialing: dial unix /var/run/containerd/containerd.sock: connect: no such file or directory"')
+        j.klog(pid, 'E', 'run.go:74', '"command failed" err="failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint \\"unix:///var/run/containerd/containerd.sock\\": rpc error: code = Unavailable desc = connection error: desc = \\"transport: Error while dialing: dial unix /var/run/containerd/containerd.sock: connect: no such file or directory\\""')
+        j.systemd('kubelet.service: Main process exited, code=exited, status=1/FAILURE')
+        j.systemd("kubelet.service: Failed with result 'exit-code'.")
+    journal(root, 'journal/kubelet.short-precise.log', j.lines)
+    fixture(root, """description: >-
+  A runc options table appended a second time to containerd's config.toml (to set SystemdCgroup = true): containerd
+  refuses a file that defines a table twice and exits at start-up, so its socket never appears and kubelet v1.28.4
+  cannot reach its CRI endpoint (a consequence, folded under the broken config, cited at its duplicate line).
+now: 2024-11-20T18:00:00Z
+root: .
+kubeletVersion: v1.28.4
+expect: [runtime-config-invalid, cri-endpoint-unreachable]
+expectWithoutJournal: [runtime-config-invalid, cri-endpoint-unreachable]
+journals:
+  - journal/kubelet.short-precise.log
+cites:
+  runtime-config-invalid: [etc/containerd/config.toml:26]
+""")
+
 def f_runtime_resolv_conf_missing():
     root = fresh('runtime-resolv-conf-missing')
     v2_ubuntu_healthy_parts(root, 'node-h')
@@ -1027,6 +1075,7 @@ TREES = [
     f_cni_plugin_missing,
     f_runtime_driver_mismatch,
     f_runtime_socket_missing,
+    f_runtime_containerd_duplicate_table,
     f_runtime_resolv_conf_missing,
     f_serving_cert_expired,
 ]

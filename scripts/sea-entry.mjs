@@ -2,6 +2,7 @@
 // from the repository itself). It hands the CLI what a package install finds on disk: the built-in rules
 // bundle, the worker thread's source and fleet's Job manifest, all carried inside the executable.
 import { main } from '../dist/src/cli.js';
+import { boundYoungGeneration } from '../dist/src/heap.js';
 import { useEmbeddedWorker } from '../dist/src/engine/parallel-scan.js';
 import { useEmbeddedRules } from '../dist/src/rules/load.js';
 import * as bundle from '../dist/rules/index.js';
@@ -9,6 +10,8 @@ import { initYoga } from 'yoga-layout';
 import { useEmbeddedJobTemplate } from '../dist/src/fleet/command.js';
 import jobTemplate from '../deploy/job.yaml';
 
+// before the CLI allocates anything (src/heap.ts)
+boundYoungGeneration();
 useEmbeddedRules(bundle);
 useEmbeddedJobTemplate(jobTemplate);
 // eslint-disable-next-line no-undef -- replaced at bundle time by the worker's bundled CommonJS source

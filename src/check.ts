@@ -1,6 +1,7 @@
 // `kubelet-doctor check`: runs every fixture under the given directories and compares the findings
 // with the fixture's own expectations, strictly both ways:
 //   fixture.yaml  `expect: [ids]` — findings with no line to pin (node-state, or any)
+//                 `cites: {id: [etc/x.toml:26]}` — when <id> fires it must cite that line of that node file
 //   journal lines `# ruleid: <id>` — the next line must be cited by finding <id>
 //                 `# ok: <id>`     — the next line must NOT be cited by <id>
 //                 `# todoruleid: <id>` / `# todook: <id>` — known gaps, reported, never failing
@@ -32,6 +33,8 @@ export interface FixtureSpec {
   healthy?: boolean;
   /** Also run a case without any journal (node evidence only) expecting `expectWithoutJournal`. */
   expectWithoutJournal?: string[];
+  /** Node-file lines a finding must cite when it fires: rule id → [`path:line`], the path relative to the root. */
+  cites?: Record<string, string[]>;
 }
 
 export interface Annotation {
@@ -120,6 +123,9 @@ export function readSpec(dir: string): FixtureSpec {
   if (raw.expect !== undefined && !Array.isArray(raw.expect)) throw new Error(`${file}: expect: must be a list of rule ids`);
   if (raw.journals === undefined && raw.root === undefined) throw new Error(`${file}: needs journals: [...] or root: <dir>`);
   if (raw.now !== undefined && Number.isNaN(Date.parse(String(raw.now)))) throw new Error(`${file}: now: not a date`);
+  if (raw.cites !== undefined)
+    for (const [id, at] of Object.entries(raw.cites))
+      if (!Array.isArray(at) || !at.every((x) => typeof x === 'string' && /^[^:]+:\d+$/.test(x))) throw new Error(`${file}: cites.${id}: must be a list of path:line`);
   return raw;
 }
 
@@ -175,6 +181,14 @@ export async function checkFixture(dir: string, rules: Rule[], cwd = process.cwd
       if (a.kind === 'ok' && cites) problems.push(`${where}: ${a.ruleId} must not cite this line (marked ok)`);
       if (a.kind === 'todoruleid') todos.push(`${where}: todo ${a.ruleId}${cites ? ' (now fires: promote to ruleid)' : ''}`);
       if (a.kind === 'todook') todos.push(`${where}: todo-ok ${a.ruleId}${cites ? ' (still cited)' : ' (no longer cited: promote to ok)'}`);
+    }
+    for (const [id, at] of Object.entries(spec.cites ?? {})) {
+      const f = report.findings.find((x) => x.ruleId === id);
+      if (!f) continue; // not firing is already `missing` when it was expected
+      for (const want of at) {
+        const [path, line] = [want.slice(0, want.lastIndexOf(':')).replace(/^\/+/, ''), Number(want.slice(want.lastIndexOf(':') + 1))];
+        if (!f.evidence.some((e) => e.kind !== 'journal' && e.line === line && e.source.replace(/^\/+/, '') === path)) problems.push(`${id} fired but does not cite ${want}`);
+      }
     }
     if (spec.healthy) for (const f of report.findings) if (f.severity === 'error') problems.push(`healthy baseline has an error finding: ${f.ruleId}`);
     for (const s of report.sources) for (const p of s.problems) if (/^cannot open|^read stopped/.test(p)) problems.push(`${s.name}: ${p}`);

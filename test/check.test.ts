@@ -55,6 +55,23 @@ describe('check', () => {
     expect(r!.problems.join('\n')).toMatch(/kubelet\.log:4: swap-enabled must not cite this line/);
   });
 
+  it('cites: a node-state finding must cite the node file at the line the fixture names', async () => {
+    const dir = join(scratchDir(), 'case');
+    mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
+    const dup = '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n';
+    writeFileSync(join(dir, 'etc/containerd/config.toml'), `version = 2\n${dup}\n${dup}`);
+    writeFileSync(join(dir, 'etc/hostname'), 'node-a\n');
+    const spec = (line: number) => `description: x\nroot: .\nexpect: [runtime-config-invalid]\ncites:\n  runtime-config-invalid: [etc/containerd/config.toml:${line}]\n`;
+    writeFileSync(join(dir, 'fixture.yaml'), spec(5));
+    const [good] = await checkFixture(dir, await builtinRules());
+    expect(good!.problems).toEqual([]);
+    expect(good!.actual).toContain('runtime-config-invalid');
+    writeFileSync(join(dir, 'fixture.yaml'), spec(2));
+    const [bad] = await checkFixture(dir, await builtinRules());
+    expect(bad!.ok).toBe(false);
+    expect(bad!.problems).toEqual(['runtime-config-invalid fired but does not cite etc/containerd/config.toml:2']);
+  });
+
   it('reads annotations, several ids per line, and pins the next log line', () => {
     const dir = fixture('description: x\njournals: [kubelet.log]\n', `# ruleid: a, b\n# ok: c\n${SWAP}\n\n# todoruleid: d\n${START}\n`);
     const anns = readAnnotations(join(dir, 'kubelet.log'));

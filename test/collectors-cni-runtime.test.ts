@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCniFile } from '../src/collectors/cni-conf.js';
-import { parseJsonAt } from '../src/collectors/cni-json.js';
+import { parseJsonAt } from '../src/collectors/strict-json.js';
 import type { CniEvidence } from '../src/collectors/cni.js';
 import { collectEvidence } from '../src/collectors/index.js';
 import { readContainerd, readCrio, readDocker } from '../src/collectors/runtime-config.js';
@@ -79,6 +79,38 @@ describe('runtime configs', () => {
     expect(d.criDisabled!.value).toEqual(['cri']);
     expect(d.systemdCgroup).toMatchObject({ value: false, default: true });
   });
+  it('containerd imports as containerd resolves them: Go glob order, relative to the importing file, nested, each once', () => {
+    const rt = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\nSystemdCgroup = ";
+    const root = tree({
+      'etc/containerd/config.toml': "version = 3\nimports = ['conf.d/[0-9]*.toml', 'extra.toml']\n",
+      // Go's byte order: 10 before 9, and '.bak' is not '*.toml'; a name not starting with a digit is left out
+      'etc/containerd/conf.d/10-off.toml': `${rt}false\n`,
+      'etc/containerd/conf.d/9-on.toml': `imports = ['../nested/*.toml', '/etc/containerd/config.toml']\n${rt}true\n`,
+      'etc/containerd/conf.d/9-on.toml.bak': `${rt}false\n`,
+      'etc/containerd/conf.d/z-off.toml': `${rt}false\n`,
+      'etc/containerd/extra.toml': "[plugins.'io.containerd.cri.v1.runtime'.cni]\nconf_dir = '/etc/cni/extra'\n",
+      'etc/containerd/nested/a.toml': "[plugins.'io.containerd.cri.v1.runtime'.cni]\nconf_dir = '/etc/cni/nested'\n",
+    });
+    const c = readContainerd(root, '/etc/containerd/config.toml', noop)!;
+    expect(c.problems).toEqual([]);
+    expect(c.files).toEqual(['etc/containerd/config.toml', 'etc/containerd/conf.d/10-off.toml', 'etc/containerd/conf.d/9-on.toml', 'etc/containerd/extra.toml', 'etc/containerd/nested/a.toml']);
+    expect(c.systemdCgroup).toMatchObject({ value: true, cite: { source: 'etc/containerd/conf.d/9-on.toml', line: 3 } });
+    // breadth first, as containerd's LoadConfig: the nested import (read last) wins over extra.toml
+    expect(c.cniConfDir).toMatchObject({ value: '/etc/cni/nested', cite: { source: 'etc/containerd/nested/a.toml' } });
+  });
+  it('containerd refuses to start on a malformed glob or a missing import: a problem at the imports line', () => {
+    // (imports are resolved before any is read: the malformed pattern is what containerd reports)
+    const root = tree({ 'etc/containerd/config.toml': "version = 2\n\nimports = ['/etc/containerd/none.toml', '/etc/containerd/conf.d/[*.toml', '/etc/containerd/empty.d/*.toml']\n" });
+    const c = readContainerd(root, '/etc/containerd/config.toml', noop)!;
+    expect(c.problems).toEqual([
+      { file: 'etc/containerd/config.toml', line: 3, message: 'imports entry "/etc/containerd/conf.d/[*.toml" is not a valid glob (syntax error in pattern): containerd refuses to start' },
+      { file: 'etc/containerd/config.toml', line: 3, message: expect.stringMatching(/imports \/etc\/containerd\/none\.toml, which cannot be read \(.*\): containerd refuses to start/) },
+    ]);
+    // a glob matching nothing is fine (Go returns no paths, and containerd loads none)
+    expect(c.files).toEqual(['etc/containerd/config.toml']);
+    const long = readContainerd(tree({ 'etc/containerd/config.toml': `imports = ['/${'a/'.repeat(3000)}*.toml']\n` }), '/etc/containerd/config.toml', noop)!;
+    expect(long.problems[0]!.message).toMatch(/longer than PATH_MAX/);
+  });
   it('CRI-O drop-ins override crio.conf; Docker exec-opts; broken daemon.json', () => {
     const root = tree({
       'etc/crio/crio.conf': '[crio.runtime]\ncgroup_manager = "systemd"\n[crio.network]\nnetwork_dir = "/etc/cni/net.d/"\n',
@@ -91,8 +123,14 @@ describe('runtime configs', () => {
     expect(c.pluginDirs).toMatchObject({ value: ['/opt/cni/bin/'], default: true });
     expect(readDocker(root, false, noop)!.cgroupDriver).toMatchObject({ value: 'systemd', cite: { line: 2 } });
     const bad = readDocker(tree({ 'etc/docker/daemon.json': '{\n  "exec-opts": [\n}\n' }), true, noop)!;
-    expect(bad.problems[0]).toMatchObject({ line: 3 });
+    expect(bad.problems[0]).toMatchObject({ line: 3, message: "invalid JSON at column 1: unexpected '}'" });
     expect(bad.cgroupDriver).toMatchObject({ value: 'systemd', default: true });
+    // the element that sets the driver is cited, not the first line that mentions it (the last one wins)
+    const two = '{\n  "_comment": "native.cgroupdriver=systemd was the old one",\n  "exec-opts": [\n    "native.cgroupdriver=systemd",\n    "native.cgroupdriver=cgroupfs"\n  ]\n}\n';
+    expect(readDocker(tree({ 'etc/docker/daemon.json': two }), false, noop)!.cgroupDriver).toMatchObject({ value: 'cgroupfs', cite: { line: 5, text: '"native.cgroupdriver=cgroupfs"' } });
+    // Docker refuses comments in daemon.json: so does the reader, at the comment's line
+    const commented = readDocker(tree({ 'etc/docker/daemon.json': '{\n  // systemd\n  "exec-opts": ["native.cgroupdriver=systemd"]\n}\n' }), false, noop)!;
+    expect(commented.problems[0]).toMatchObject({ line: 2 });
   });
   it('endpoints', () => {
     expect(parseEndpoint('unix:///run/containerd/containerd.sock')).toEqual({ scheme: 'unix', path: '/run/containerd/containerd.sock' });
@@ -143,6 +181,10 @@ describe('CNI', () => {
     expect(f.cite).toMatchObject({ source: 'etc/cni/net.d/10-x.conflist', line: 5 });
     expect(checkCniFile('a.conf', '{"name": "n", "type": "bridge"}').problems).toEqual(['no "cniVersion"']);
     expect(checkCniFile('a.conflist', '{"cniVersion": "0.4.0", "name": "n", "plugins": [{"type": "bridge"}, {}]}').problems).toEqual(['plugins[1] has no "type"']);
+    // the plugin without a type is cited at its own line
+    expect(checkCniFile('a.conflist', '{\n  "cniVersion": "0.4.0",\n  "name": "n",\n  "plugins": [\n    {"type": "bridge"},\n    {"ipam": {}}\n  ]\n}\n').cite).toMatchObject({ line: 6, text: '{"ipam": {}}', note: 'plugins[1] has no "type"' });
+    expect(checkCniFile('a.conf', '{\n  "name": "n",\n  "cniVersion": 1.0,\n  "type": "bridge"\n}').cite).toMatchObject({ line: 3, note: '"cniVersion" is not a string' });
+    expect(checkCniFile('a.conf', '{\n  "name": "n",\n  "type": "bridge",\n  "cniVersion": "1.0.0"\n}').cite).toMatchObject({ line: 4, text: '"cniVersion": "1.0.0"' });
     expect(checkCniFile('a.conf', '{"cniVersion": "0.4.0", "name": "n", "type": "bridge"}')).toMatchObject({ valid: true, types: ['bridge'] });
   });
   it('collector: empty dir, invalid conflist, missing binary, healthy', async () => {

@@ -154,6 +154,17 @@ describe('the decoders', () => {
     const pre = { ...bare, prefixed: true, message: 'Unable to' };
     expect(decideWrap(pre, ' store the new cert/key pair', true)).toEqual({ join: true, separator: ' ' });
     expect(decideWrap(pre, '        store the new cert/key pair', true)).toEqual({ join: false });
+    // inside an open quoted value at the terminal width, a capitalised phrase is the value's rest (a gRPC status
+    // `rpc error: code = Unknown desc = …`); a klog header or another program's line still starts its own record
+    const quoted = { ...bare, unterminated: true, message: '"RunPodSandbox from runtime service failed" err="rpc error: code = ', lastWidth: 120 };
+    expect(decideWrap(quoted, 'Unknown desc = failed to setup network for sandbox', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap(quoted, 'E1204 16:20:44.146112    2290 a.go:1] "x"', false)).toEqual({ join: false });
+    expect(decideWrap(quoted, 'time="x" level=info msg="other program"', false)).toEqual({ join: false });
+    expect(decideWrap({ ...quoted, lastWidth: 60 }, 'Unknown desc = failed', false)).toEqual({ join: false });
+    // a prefixed journal's long entry wraps into many pieces (each line without a prefix is one); a bare paste's stop at 6
+    expect(decideWrap({ ...pre, joined: 10 }, 'rce busy', false)).toEqual({ join: true, separator: '' });
+    expect(decideWrap({ ...pre, joined: 16 }, 'rce busy', false)).toEqual({ join: false });
+    expect(decideWrap({ ...bare, joined: 6 }, 'iguration: cgroup-root', false)).toEqual({ join: false });
   });
   it('partial patterns: the text must end inside a match', () => {
     const re = partialPattern('failed to parse kubelet flag: unknown flag: --(?<flag>[\\w-]+)')!;
@@ -239,6 +250,12 @@ describe('never silent while the kubelet dies', () => {
       ['Nov 20 03:00:00 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', 'Nov 20 03:10:00 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL'].join('\n'),
     );
     expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL \(SIGKILL.*killed without printing anything/);
+  });
+  it("systemd's exit line hard-wrapped at 80 columns is read whole", async () => {
+    const exit = 'Nov 20 03:10:00.100000 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL';
+    const r = await scanText(['Nov 20 03:00:00.100000 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', exit.slice(0, 80), exit.slice(80)].join('\n'));
+    expect(r.runs.at(-1)?.exit).toMatchObject({ code: 'killed', status: '9/KILL' });
+    expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL/);
   });
   it('the OOM killer is named', async () => {
     const r = await scanText(

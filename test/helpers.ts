@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { findFixtures, readSpec } from '../src/check.js';
 import { loadRules } from '../src/rules/load.js';
 import type { Rule } from '../src/rules/model.js';
+import { RENDERERS } from '../src/render/index.js';
 import { runScan, type ScanOptions } from '../src/scan.js';
 import type { Report } from '../src/types.js';
 
@@ -60,6 +61,19 @@ export function cli(args: string[], input?: string | Buffer, env: Record<string,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * What `kubelet-doctor scan --format F` prints (off a terminal, no colour) for each format, from one scan
+ * in this process: the CLI's scan action runs runScan and hands the report to the format's renderer, so a
+ * test about the report in every format need not start a process per format. Tests that use it compare
+ * one format with the built CLI's output, so the two paths cannot drift apart.
+ */
+export async function scanOutputs(opts: Partial<ScanOptions>, formats: string[]): Promise<Record<string, string>> {
+  const rules = await builtinRules();
+  const report = await runScan({ rules, noJournalctl: true, inputs: opts.journals?.length ? undefined : [], ...opts });
+  const fileOpts = { color: false, rules, root: opts.root, cwd: ROOT };
+  return Object.fromEntries(formats.map((f) => [f, f === 'text' ? RENDERERS.text!(report, { color: false }) : RENDERERS[f]!(report, fileOpts)]));
 }
 
 /** Every text journal file the fixtures name (export files excluded: they take the reference path). */

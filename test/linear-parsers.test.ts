@@ -52,7 +52,11 @@ describe('linear parsers', () => {
 
   it('PEM text of unterminated BEGIN lines (also as a kubeconfig client-certificate-data)', () => {
     expectLinear((n) => () => parsePem('-----BEGIN CERTIFICATE-----\n'.repeat(n), 'c.pem'), 20_000);
-    expectLinear((n) => () => parsePem(Array.from({ length: n }, (_, i) => `-----BEGIN L${i}-----\n`).join(''), 'c.pem'), 50_000);
+    // the input is built outside the timed call: building it (and collecting what that leaves) was half the time measured
+    expectLinear((n) => {
+      const text = Array.from({ length: n }, (_, i) => `-----BEGIN L${i}-----\n`).join('');
+      return () => parsePem(text, 'c.pem');
+    }, 50_000);
     expect(parsePem('-----BEGIN CERTIFICATE-----\n'.repeat(3), 'c.pem').problems).toEqual(['c.pem: no PEM block (-----BEGIN ...-----) found']);
   });
 

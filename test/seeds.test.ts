@@ -1,13 +1,17 @@
 // The seeds' documented failures, end to end: `journalctl -u kubelet -o short-precise | kubelet-doctor scan`
-// (here: the short-precise fixture of each seed scenario piped into the built CLI with --format json)
+// (here: the short-precise fixture of each seed scenario, scanned as the CLI's `scan --format json` scans it)
 // must name the documented failure FIRST, carry the seed's fix in its remediation, cite the line that
-// proves it, and fold the consequences that follow under it.
+// proves it, and fold the consequences that follow under it. The stories run in-process (runScan and the
+// JSON renderer, what the CLI's scan action calls); one test pipes seeds into the built CLI and requires
+// the same findings, so the process path stays proven without starting a process per story.
 
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cli, ROOT, scratchDir } from './helpers.js';
+import { RENDERERS } from '../src/render/index.js';
+import { runScan } from '../src/scan.js';
+import { builtinRules, cli, ROOT, scratchDir } from './helpers.js';
 
 interface Story {
   /** fixtures/journal/<dir> */
@@ -112,19 +116,38 @@ function nodeTree(): string {
   return root;
 }
 
-function scan(dir: string): { code: number | null; findings: JsonFinding[]; stderr: string } {
-  const now = String((parse(readFileSync(join(ROOT, 'fixtures/journal', dir, 'scenario.yaml'), 'utf8')) as { now?: string }).now ?? '');
+function scanArgs(dir: string): { args: string[]; now?: string } {
+  const now = String((parse(readFileSync(join(ROOT, 'fixtures/journal', dir, 'scenario.yaml'), 'utf8')) as { now?: string }).now ?? '') || undefined;
   // `--journal -`: with --root the doctor does not read stdin on its own
   const args = ['scan', '--journal', '-', '--format', 'json', '--no-api', '--root', nodeTree(), '--fail-on', 'never'];
   if (now) args.push('--now', now);
-  const r = cli(args, journalOf(dir));
-  let findings: JsonFinding[] = [];
+  return { args, now };
+}
+
+function findingsOf(json: string): JsonFinding[] {
   try {
-    findings = (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+    return (JSON.parse(json) as { findings: JsonFinding[] }).findings;
   } catch {
-    /* reported by the assertion below */
+    return []; // reported by the assertions
   }
-  return { code: r.code, findings, stderr: r.stderr };
+}
+
+/** The built CLI with the journal on stdin. */
+function scanCli(dir: string): { code: number | null; findings: JsonFinding[]; stderr: string } {
+  const r = cli(scanArgs(dir).args, journalOf(dir));
+  return { code: r.code, findings: findingsOf(r.stdout), stderr: r.stderr };
+}
+
+/** What the CLI's scan action does for those arguments (runScan, then the JSON renderer), in this process. */
+async function scan(dir: string): Promise<{ code: number | null; findings: JsonFinding[]; stderr: string }> {
+  const file = join(scratchDir(), 'kubelet.log');
+  writeFileSync(file, journalOf(dir));
+  const rules = await builtinRules();
+  const now = scanArgs(dir).now;
+  const report = await runScan({ rules, journals: [file], root: nodeTree(), now: now ? new Date(now) : undefined, useApi: false });
+  // the journal's name as the CLI gives it when it reads stdin
+  const json = RENDERERS.json!(report, { color: false, rules, root: nodeTree(), cwd: ROOT }).replaceAll(JSON.stringify(file).slice(1, -1), 'stdin');
+  return { code: 0, findings: findingsOf(json), stderr: '' };
 }
 
 function remediationText(f: JsonFinding): string {
@@ -135,26 +158,26 @@ describe('seed stories: journalctl -u kubelet -o short-precise | kubelet-doctor 
   for (const s of STORIES) {
     describe(s.dir, () => {
       const result = () => (cache[s.dir] ??= scan(s.dir));
-      it(`names ${s.first} first`, () => {
-        const { findings, stderr, code } = result();
+      it(`names ${s.first} first`, async () => {
+        const { findings, stderr, code } = await result();
         expect({ code, stderr: stderr.split('\n').filter((l) => /error|not loaded/i.test(l)) }).toMatchObject({ code: 0 });
         expect(findings.map((f) => f.ruleId)[0]).toBe(s.first);
       });
-      it("carries the seed's fix in its remediation", () => {
-        const f = result().findings[0];
+      it("carries the seed's fix in its remediation", async () => {
+        const f = (await result()).findings[0];
         expect(f?.ruleId).toBe(s.first);
         for (const re of s.fix) expect(remediationText(f!)).toMatch(re);
       });
-      it('cites the line that proves it', () => {
-        const f = result().findings[0];
+      it('cites the line that proves it', async () => {
+        const f = (await result()).findings[0];
         expect(f?.ruleId).toBe(s.first);
         const texts = f!.evidence.filter((e) => e.kind === 'journal').map((e) => e.text ?? '');
         expect(texts.some((t) => s.cites.test(t)), `none of the cited lines matches ${s.cites}:\n${texts.join('\n')}`).toBe(true);
         expect(f!.evidence.every((e) => e.kind !== 'journal' || (typeof e.line === 'number' && e.line > 0))).toBe(true);
       });
       if (s.explains?.length) {
-        it(`folds ${s.explains.join(', ')} under it`, () => {
-          const { findings } = result();
+        it(`folds ${s.explains.join(', ')} under it`, async () => {
+          const { findings } = await result();
           const first = findings[0]!;
           for (const id of s.explains!) {
             const c = findings.find((f) => f.ruleId === id);
@@ -165,14 +188,14 @@ describe('seed stories: journalctl -u kubelet -o short-precise | kubelet-doctor 
         });
       }
       if (s.benign) {
-        it('reports it as known noise (info), not as a failure', () => {
-          const f = result().findings[0]!;
-          expect(f.severity).toBe('info');
-          expect(result().findings.filter((x) => x.severity === 'error')).toEqual([]);
+        it('reports it as known noise (info), not as a failure', async () => {
+          const { findings } = await result();
+          expect(findings[0]!.severity).toBe('info');
+          expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
         });
       } else {
-        it('reports it as an error', () => {
-          const f = result().findings[0]!;
+        it('reports it as an error', async () => {
+          const f = (await result()).findings[0]!;
           expect(['error', 'warning']).toContain(f.severity);
         });
       }
@@ -181,3 +204,15 @@ describe('seed stories: journalctl -u kubelet -o short-precise | kubelet-doctor 
 });
 
 const cache: Record<string, ReturnType<typeof scan>> = {};
+
+describe('the built CLI, the journal piped in', () => {
+  // one seed of each kind of story: a fatal exit, a consequence folded under its cause, known noise
+  for (const dir of ['seed-000-cgroup-missing', 'seed-000-node-cert-cn-mismatch', 'seed-000-cpu-online-state'])
+    it(`gives the findings the in-process scan gives (${dir})`, async () => {
+      const viaCli = scanCli(dir);
+      expect({ code: viaCli.code, stderr: viaCli.stderr.split('\n').filter((l) => /error|not loaded/i.test(l)) }).toMatchObject({ code: 0 });
+      expect(viaCli.findings.length).toBeGreaterThan(0);
+      expect(viaCli.findings[0]!.evidence.some((e) => (e as { source?: string }).source === 'stdin')).toBe(true);
+      expect(viaCli.findings).toEqual((await (cache[dir] ??= scan(dir))).findings);
+    });
+});

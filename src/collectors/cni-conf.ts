@@ -3,7 +3,7 @@
 // `cniVersion`. JSON syntax errors are reported at file:line:column.
 
 import type { Citation } from '../types.js';
-import { parseJsonAt } from './cni-json.js';
+import { parseJsonAt } from './strict-json.js';
 
 export const CNI_EXTENSIONS = ['.conf', '.conflist', '.json'];
 
@@ -28,12 +28,6 @@ export interface CniFile {
   cite: Citation;
 }
 
-function findLine(text: string, key: string): { line: number; text: string } | undefined {
-  const lines = text.split('\n');
-  const i = lines.findIndex((l) => l.includes(`"${key}"`));
-  return i >= 0 ? { line: i + 1, text: lines[i]!.trim() } : undefined;
-}
-
 export function checkCniFile(path: string, text: string): CniFile {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const kind: CniFile['kind'] = name.endsWith('.conflist') ? 'conflist' : 'conf';
@@ -51,9 +45,10 @@ export function checkCniFile(path: string, text: string): CniFile {
     return base;
   }
   const v = j.value;
+  const first = (): { line: number; text: string } => ({ line: 1, text: text.split('\n')[0]!.trim() });
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
     base.problems.push('not a JSON object');
-    base.cite = { kind: 'file', source: path, line: 1, text: text.split('\n')[0]!.trim() };
+    base.cite = { kind: 'file', source: path, ...first() };
     return base;
   }
   const o = v as Record<string, unknown>;
@@ -62,6 +57,8 @@ export function checkCniFile(path: string, text: string): CniFile {
   if (typeof o.name === 'string') base.networkName = o.name;
   // libcni treats a .conf/.json holding `plugins` as a list too (ConfListFromFile is tried for both in newer versions)
   const isList = kind === 'conflist' || Array.isArray(o.plugins);
+  // the line to cite for the first problem that has one: a plugin without a type, a bad cniVersion, the list
+  let at: { line: number; text: string } | undefined;
   if (isList) {
     if (typeof o.name !== 'string' || !o.name) base.problems.push('no "name" (a conflist needs one)');
     if (!Array.isArray(o.plugins)) base.problems.push(`no "plugins" list`);
@@ -70,17 +67,21 @@ export function checkCniFile(path: string, text: string): CniFile {
       (o.plugins as unknown[]).forEach((p, i) => {
         const t = p && typeof p === 'object' ? (p as Record<string, unknown>).type : undefined;
         if (typeof t === 'string' && t) base.types.push(t);
-        else base.problems.push(`plugins[${i}] has no "type"`);
+        else {
+          base.problems.push(`plugins[${i}] has no "type"`);
+          at ??= j.find(['plugins', i]);
+        }
       });
   } else if (typeof o.type === 'string' && o.type) base.types.push(o.type);
   else base.problems.push('no "type"');
   base.valid = base.problems.length === 0;
   if (!base.valid) {
-    const at = findLine(text, base.problems.some((p) => p.includes('cniVersion')) ? 'name' : 'plugins') ?? { line: 1, text: text.split('\n')[0]!.trim() };
+    if (o.cniVersion !== undefined && typeof o.cniVersion !== 'string') at = j.find(['cniVersion']);
+    at ??= j.find([base.problems.some((p) => p.includes('cniVersion')) ? 'name' : 'plugins']) ?? first();
     base.cite = { kind: 'file', source: path, line: at.line, text: at.text, note: base.problems.join('; ') };
   } else {
-    const at = findLine(text, 'cniVersion');
-    base.cite = { kind: 'file', source: path, line: at?.line, text: at?.text ?? name, note: `network ${base.networkName ?? '?'}: ${base.types.join(', ')}` };
+    const cv = j.find(['cniVersion']);
+    base.cite = { kind: 'file', source: path, line: cv?.line, text: cv?.text ?? name, note: `network ${base.networkName ?? '?'}: ${base.types.join(', ')}` };
   }
   return base;
 }

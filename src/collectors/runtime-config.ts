@@ -3,10 +3,11 @@
 // Docker's daemon.json. Only the keys kubelet-doctor compares: the cgroup driver, the CRI plugin,
 // the sandbox (pause) image, the CNI directories and the socket address.
 
-import { dirname } from 'node:path';
+import { posix } from 'node:path';
 import type { Citation } from '../types.js';
-import { parseJsonAt } from './cni-json.js';
-import { display, listDir, looksBinary, readText } from './proc-fs.js';
+import { parseJsonAt } from './strict-json.js';
+import { BadPatternError, goGlob, type GlobFs } from './go-glob.js';
+import { display, listDir, looksBinary, probe, readText } from './proc-fs.js';
 import { parseToml, tomlGet, type TomlDoc, type TomlEntry } from './runtime-toml.js';
 
 /** A value with where it came from (or that a default applies). */
@@ -64,14 +65,19 @@ function fromEntry<T>(e: TomlEntry, file: string, value: T, field?: string): Sou
 }
 
 interface Loaded {
+  /** Shown path. */
   file: string;
+  /** Path on the node. */
+  node: string;
   doc: TomlDoc;
 }
 
-function loadToml(root: string, file: string, problems: ConfigFileProblem[], onSource: (name: string, lines: number, problems: string[]) => void): Loaded | undefined {
+/** Read one TOML file; `importedBy` (the imports line naming it) makes a missing file a problem, as containerd fails on it. */
+function loadToml(root: string, file: string, problems: ConfigFileProblem[], onSource: (name: string, lines: number, problems: string[]) => void, importedBy?: { file: string; line: number }): Loaded | undefined {
   const r = readText(root, file);
   if (!r.ok) {
-    if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') problems.push({ file: r.path, message: r.reason });
+    if (importedBy) problems.push({ ...importedBy, message: `imports ${file}, which cannot be read (${r.reason}): containerd refuses to start` });
+    else if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') problems.push({ file: r.path, message: r.reason });
     return undefined;
   }
   if (looksBinary(r.text)) {
@@ -81,7 +87,7 @@ function loadToml(root: string, file: string, problems: ConfigFileProblem[], onS
   const doc = parseToml(r.text);
   for (const e of doc.errors) problems.push({ file: r.path, line: e.line, message: e.message });
   onSource(r.path, r.text.split('\n').length, doc.errors.map((e) => `line ${e.line}: ${e.message}`));
-  return { file: r.path, doc };
+  return { file: r.path, node: file, doc };
 }
 
 /** Find the last definition of `path` across files (later files override earlier ones). */
@@ -99,14 +105,39 @@ function strList(v: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Expand a containerd `imports` entry (absolute, relative to the main file, or a `*.toml` glob). */
-function expandImport(root: string, mainFile: string, imp: string): string[] {
-  const p = imp.startsWith('/') ? imp : `${dirname(mainFile)}/${imp}`;
-  if (!p.includes('*')) return [p];
-  const dir = dirname(p);
-  const pat = new RegExp(`^${p.slice(dir.length + 1).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  const l = listDir(root, dir);
-  return l.ok ? l.entries.filter((e) => pat.test(e)).map((e) => `${dir}/${e}`) : [];
+/** Longest path Linux opens (PATH_MAX): a longer import names nothing containerd could read. */
+const PATH_MAX = 4096;
+/** Imported files read at most (bounded work on a hostile glob; real configs import a handful). */
+const MAX_IMPORTS = 256;
+
+/**
+ * containerd's resolveImports: an entry is cleaned and taken relative to the importing file's directory,
+ * and one holding `*` is expanded with Go's filepath.Glob (go-glob.ts); others are taken as they are,
+ * so a missing one is an error when it is opened. A malformed pattern stops containerd.
+ */
+function resolveImports(root: string, parent: string, imports: string[], problems: ConfigFileProblem[], cite: { file: string; line: number }): string[] {
+  const out: string[] = [];
+  const fs: GlobFs = {
+    exists: (p) => probe(root, p).ok,
+    list: (d) => {
+      const l = listDir(root, d);
+      return l.ok ? l.entries : undefined;
+    },
+  };
+  for (const imp of imports) {
+    let p = posix.normalize(imp || '.').replace(/(?<=.)\/+$/, '');
+    if (!p.startsWith('/')) p = posix.join(posix.dirname(parent), p);
+    if (!p.includes('*')) out.push(p);
+    else if (Buffer.byteLength(p) > PATH_MAX) problems.push({ ...cite, message: `imports entry ${JSON.stringify(imp.slice(0, 80))}… is longer than PATH_MAX (${PATH_MAX} bytes): it names no file containerd can read` });
+    else
+      try {
+        out.push(...goGlob(p, fs));
+      } catch (e) {
+        if (!(e instanceof BadPatternError)) throw e;
+        problems.push({ ...cite, message: `imports entry ${JSON.stringify(imp)} is not a valid glob (${e.message}): containerd refuses to start` });
+      }
+  }
+  return out;
 }
 
 export const CONTAINERD_CONFIGS = ['/etc/containerd/config.toml', '/var/lib/rancher/k3s/agent/etc/containerd/config.toml', '/var/lib/rancher/rke2/agent/etc/containerd/config.toml'];
@@ -115,13 +146,26 @@ export function readContainerd(root: string, main: string, onSource: (name: stri
   const problems: ConfigFileProblem[] = [];
   const first = loadToml(root, main, problems, onSource);
   if (!first) return problems.length ? emptyContainerd(display(root, main), problems) : undefined;
+  // containerd's LoadConfig: the main file, then what it imports, then what those import (breadth first),
+  // each file once; later files override earlier ones. A file that cannot be opened stops containerd.
   const files: Loaded[] = [first];
-  const imports = tomlGet(first.doc, ['imports']);
-  for (const imp of strList(imports?.value) ?? [])
-    for (const f of expandImport(root, main, imp)) {
-      const l = loadToml(root, f, problems, onSource);
+  const seen = new Set([main]);
+  for (let i = 0; i < files.length; i++) {
+    const from = files[i]!;
+    const imports = tomlGet(from.doc, ['imports']);
+    if (!imports) continue;
+    const cite = { file: from.file, line: imports.line };
+    for (const f of resolveImports(root, from.node, strList(imports.value) ?? [], problems, cite)) {
+      if (seen.has(f)) continue;
+      if (seen.size > MAX_IMPORTS) {
+        problems.push({ ...cite, message: `imports more than ${MAX_IMPORTS} files: the rest are not read` });
+        break;
+      }
+      seen.add(f);
+      const l = loadToml(root, f, problems, onSource, cite);
       if (l) files.push(l);
     }
+  }
   const verE = last(files, ['version']);
   const version = typeof verE?.e.value === 'number' ? verE.e.value : 1;
   const cri = version >= 3 ? ['plugins', 'io.containerd.cri.v1.runtime'] : version === 2 ? ['plugins', 'io.containerd.grpc.v1.cri'] : ['plugins', 'cri'];
@@ -211,17 +255,20 @@ export function readDocker(root: string, cgroupV2: boolean, onSource: (name: str
   const j = parseJsonAt(r.text);
   if (!j.ok) {
     onSource(r.path, r.text.split('\n').length, [`line ${j.line}: ${j.message}`]);
-    return { files: [r.path], cgroupDriver: dflt, problems: [{ file: r.path, line: j.line, message: `invalid JSON: ${j.message}` }] };
+    return { files: [r.path], cgroupDriver: dflt, problems: [{ file: r.path, line: j.line, message: `invalid JSON at column ${j.column}: ${j.message}` }] };
   }
   onSource(r.path, r.text.split('\n').length, []);
   const opts = (j.value as { 'exec-opts'?: unknown })?.['exec-opts'];
   const opt = (strList(opts) ?? []).map((o) => /^native\.cgroupdriver\s*=\s*(\S+)$/.exec(o.trim())?.[1]).filter(Boolean).pop();
   if (!opt) return { files: [r.path], cgroupDriver: dflt, problems: [] };
-  const lines = r.text.split('\n');
-  const ln = lines.findIndex((l) => l.includes('native.cgroupdriver'));
+  // the exec-opts element that sets it (the last one wins, as in dockerd)
+  const list = strList(opts) ?? [];
+  let idx = list.length - 1;
+  while (idx >= 0 && !/^native\.cgroupdriver\s*=/.test(list[idx]!.trim())) idx--;
+  const at = j.find(Array.isArray(opts) ? ['exec-opts', idx] : ['exec-opts']);
   return {
     files: [r.path],
-    cgroupDriver: { value: opt, default: false, cite: { kind: 'config', source: r.path, line: ln >= 0 ? ln + 1 : undefined, text: ln >= 0 ? lines[ln]!.trim() : `native.cgroupdriver=${opt}`, field: 'exec-opts', value: `native.cgroupdriver=${opt}` } },
+    cgroupDriver: { value: opt, default: false, cite: { kind: 'config', source: r.path, line: at?.line, text: at?.text ?? `native.cgroupdriver=${opt}`, field: 'exec-opts', value: `native.cgroupdriver=${opt}` } },
     problems: [],
   };
 }

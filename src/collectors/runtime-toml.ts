@@ -244,10 +244,15 @@ function strictCheck(text: string, doc: TomlDoc): void {
     const header = doc.tables.find((t) => t.line === line);
     const first = header && doc.tables.find((t) => t !== header && t.path.join('.') === header.path.join('.'));
     const message = first
-      ? `table [${header.path.join('.')}] is defined twice (first on line ${first.line}); containerd and CRI-O refuse the file`
+      ? `table [${header.path.map(tomlKey).join('.')}] is defined twice (first on line ${first.line}); containerd and CRI-O refuse the file`
       : `${(e as Error).message} (containerd and CRI-O refuse the file)`;
     doc.errors.push({ line, message });
   }
+}
+
+/** A key as written in TOML: bare when it can be, else quoted. */
+function tomlKey(k: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k);
 }
 
 /** The last entry whose path equals `path` (later definitions win, as with drop-ins). */

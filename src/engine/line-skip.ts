@@ -149,13 +149,13 @@ export function skipJson(buf: Buffer, s: number, nl: number, sig: Signature): bo
   let e = nl;
   if (e > s && buf[e - 1] === 13) e--;
   if (buf[s] !== 123 || buf[e - 1] !== 125) return false;
-  const p = buf.indexOf(sig.pidField!, s);
-  if (p < 0 || p >= e) return false;
-  const b = buf.indexOf(sig.bootField!, s);
-  if (b < 0 || b >= e) return false;
-  let m = buf.indexOf(MESSAGE_FIELD, s);
-  if (m < 0 || m >= e) return false;
-  m += MESSAGE_FIELD.length;
+  // searched within the line: a field the line lacks (another process's PID, the old PID of a crash loop) was
+  // searched for to the end of the chunk, for every such line (a 100,000-run loop in -o json took 260 s)
+  const line = buf.subarray(s, e);
+  if (line.indexOf(sig.pidField!) < 0 || line.indexOf(sig.bootField!) < 0) return false;
+  let m = line.indexOf(MESSAGE_FIELD);
+  if (m < 0) return false;
+  m += s + MESSAGE_FIELD.length;
   if (!isIWE(buf[m]) || !isDigitByte(buf[m + 1]!)) return false;
   for (let j = m; j < e; j++) {
     const c = buf[j];

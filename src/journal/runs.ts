@@ -261,6 +261,11 @@ export class RunTracker {
 
   /** A record was rejoined with a hard-wrapped line (journal/wrap.ts): its words are read again. */
   rejoined(rec: LogRecord): void {
+    // systemd's line about the unit, whole again (`Main process exi` + `ted, code=killed, status=9/KILL`)
+    if (rec.fromSystemd) {
+      this.systemd(rec);
+      return;
+    }
     const run = this.current;
     if (!run || !rec.fromKubelet) return;
     if (run.lastWords?.line === rec.line && run.lastWords.source === rec.source) run.lastWords = undefined;

@@ -29,10 +29,17 @@ export type WrapDecision = { join: true; separator: string } | { join: false };
 const WRAP_WIDTH = 78;
 /** A record is rejoined from at most this many physical lines (a 400-character structured line at 80 columns is 5). */
 const MAX_JOINED = 6;
+/**
+ * In a prefixed journal every entry carries its prefix, so a line without one is surely a piece of the last:
+ * longer records are rejoined (a 1,000-character line with its prefix at 80 columns is 13 pieces).
+ */
+const MAX_JOINED_PREFIXED = 16;
 /** Lines that begin a message of their own in a raw kubelet log (stderr text besides klog lines). */
 const OWN_LINE = /^(?:(?:Flag|Error|Usage|Flags|Global Flags|Examples|Available Commands|Warning|W\d{4}|I\d{4}|E\d{4}|F\d{4}|goroutine|panic|fatal error)\b|-{1,2}[\w-]|[A-Z][a-z]+ [a-z]+ )/;
 
 const WORD = /^\w$/;
+/** What starts a record of its own even inside an open quoted value: a klog header, a Go panic or dump. */
+const RECORD_START = /^(?:[IWEF]\d{4} |goroutine \d|panic: |fatal error: |Flag --|Error: )/;
 /** A logrus line (containerd, CRI-O, k3s) starts so. */
 const LOGRUS = /^(?:time="|level=)/;
 
@@ -55,7 +62,7 @@ function open(message: string): boolean {
  * whitespace) is to `tail`, the record before it.
  */
 export function decideWrap(tail: WrapTail | undefined, line: string, indented: boolean): WrapDecision {
-  if (!tail || tail.ellipsized || tail.joined >= MAX_JOINED) return { join: false };
+  if (!tail || tail.ellipsized || tail.joined >= (tail.prefixed ? MAX_JOINED_PREFIXED : MAX_JOINED)) return { join: false };
   const text = indented ? line.trimStart() : line;
   if (!text || text === '>' || /^[-=_*#~`]+$/.test(text)) return { join: false };
   const msg = tail.message;
@@ -73,6 +80,9 @@ export function decideWrap(tail: WrapTail | undefined, line: string, indented: b
     const midWord = !indented && WORD.test(msg[msg.length - 1] ?? '') && WORD.test(text[0]!);
     if (midWord || (!other && (!indented || /^ \S/.test(line)))) return { join: true, separator };
   }
+  // a quoted value left open by a line that filled the width: a capitalised phrase after it (`Unknown desc = …`
+  // inside err="rpc error: code = ") is the value's rest; only a record's own start ends it
+  if (tail.unterminated && fullWidth && !LOGRUS.test(text) && !RECORD_START.test(text)) return { join: true, separator };
   if (other) return { join: false };
   if (tail.unterminated || open(msg)) return { join: true, separator };
   // one blank and text after a line that filled the width: the wrap fell at a blank (journalctl indents the
