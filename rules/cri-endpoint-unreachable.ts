@@ -32,6 +32,12 @@ export default defineRule({
       { pattern: 'unsupported CRI runtime: "(?<runtime>[^"]*)", only "(?<supported>[^"]*)" is currently supported', versions: '1.24 - 1.26' },
       // (a runtime that dies after start-up — `Container runtime sanity check failed`, `container runtime is down` — is
       // runtime-down's signature, not an unreachable endpoint)
+      // kuberuntime_manager.go getTypedVersion, the start-up version call's own wrapper (printf `Get remote runtime typed
+      // version failed: %v` v1.10-v1.17, then the error `get remote runtime typed version failed: %v` that ends the run as
+      // `failed to run Kubelet: failed to create kubelet: …`) around a gRPC error other than a dial error (the dial
+      // pattern below reads those): dockershim's `Unknown desc = failed to get docker version: Cannot connect to the
+      // Docker daemon …`, a runtime that does not answer in time (`DeadlineExceeded`)
+      { pattern: '[Gg]et remote runtime typed version failed: (?!.*Error while dialing)(?<err>rpc error: [^"\\n]{0,300})', versions: '>=1.10' },
       // dockershim (v1.10-v1.23, --container-runtime=docker): NewDockerService asks dockerd for its info first and, when
       // that fails, logs it and carries on with the default cgroupfs driver (printf `Failed to execute Info() call to the
       // Docker client: %v`, <= v1.19); from v1.20 it returns the bare `Failed to execute Info() call to the Docker client`
