@@ -12,6 +12,7 @@ import { KUBELET_PROCESS, KUBELET_UNIT } from '../src/kubelet-identity.js';
 import { normaliseMessage } from '../src/engine/matcher.js';
 import { parseLogfmt } from '../src/journal/json-records.js';
 import { scanText } from './helpers.js';
+import { parseText } from './parser-helpers.js';
 
 const P = 'Nov 20 03:00:05 node-a kubelet[1234]: ';
 const K = 'F1120 03:00:05.100000    1234 server.go:269] ';
@@ -213,6 +214,15 @@ describe('a JSON line hard-wrapped at the terminal width', () => {
     const cut = fatal.slice(0, fatal.indexOf('swap on is not supported') + 30);
     expect((await scanText(`${cut}\n`, {}, 'k.json')).findings.map((f) => f.ruleId)).toContain('swap-enabled');
     expect((await scanText(`${cut}\n${exit}\n`, {}, 'k.json')).findings.map((f) => f.ruleId)).toContain('swap-enabled');
+  });
+
+  it("journalctl's boot marker after a cut JSON line is a marker, not the line's rest", () => {
+    const cut = version.slice(0, -20); // cut inside its MESSAGE: salvaged
+    const { records } = parseText(`${cut}\n-- Boot 0123456789abcdef0123456789abcdef --\n${fatal}\n`);
+    expect(records.map((r) => [r.line, r.endLine])).toEqual([
+      [1, undefined],
+      [3, undefined],
+    ]);
   });
 
   it('a line after a cut JSON line that starts a record of its own is not joined to it', async () => {

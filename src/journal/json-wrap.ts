@@ -22,6 +22,7 @@ export function unclosedJson(text: string): boolean {
  */
 function startsOwnRecord(held: string, line: string): boolean {
   if (line.charCodeAt(0) === 123 && line.charCodeAt(1) === 34) return true;
+  if (line.startsWith('-- ') && line.endsWith(' --')) return true; // journalctl's markers: -- Boot … --, -- No entries --
   if (parsePrefix(line)) return true;
   return !held.endsWith('"MESSAGE":"') && !held.endsWith('"msg":"') && parseKlog(line) !== undefined;
 }
