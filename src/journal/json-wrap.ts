@@ -77,9 +77,16 @@ export class JsonWrap {
     h.text += line;
     h.raw += line;
     this.lastLine = lineNo;
-    const json = jsonLineRecord(h.text, this.source, h.line);
-    // whole, or a piece shorter than the width: the wrap's last
-    if ((json && json.format) || line.length < h.width) return { taken: true, done: this.end() };
+    // a piece shorter than the width is the wrap's last
+    if (line.length < h.width) return { taken: true, done: this.end() };
+    // whole: parsed only when the text now ends as an object does (parsing every piece of a long line was quadratic)
+    if (!unclosedJson(h.text)) {
+      const json = jsonLineRecord(h.text, this.source, h.line);
+      if (json?.format) {
+        this.held = undefined;
+        return { taken: true, done: { json, raw: h.raw, endLine: lineNo } };
+      }
+    }
     return { taken: true };
   }
 
