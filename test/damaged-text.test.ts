@@ -155,6 +155,10 @@ describe('the decoders', () => {
     const pre = { ...bare, prefixed: true, message: 'Unable to' };
     expect(decideWrap(pre, ' store the new cert/key pair', true)).toEqual({ join: true, separator: ' ' });
     expect(decideWrap(pre, '        store the new cert/key pair', true)).toEqual({ join: false });
+    // a bare klog line wrapped at a blank whose rest reads like `word: ` (another program's lines are never one blank deep)
+    expect(decideWrap(bare, ' failed: rpc error: code = DeadlineExceeded', true)).toEqual({ join: true, separator: ' ' });
+    expect(decideWrap({ ...bare, message: 'Version from runtime service.' }, 'failed: rpc error: code = DeadlineExceeded', false)).toEqual({ join: false });
+    expect(decideWrap(bare, '    failed: rpc error', true)).toEqual({ join: false });
     // inside an open quoted value at the terminal width, a capitalised phrase is the value's rest (a gRPC status
     // `rpc error: code = Unknown desc = …`); a klog header or another program's line still starts its own record
     const quoted = { ...bare, unterminated: true, message: '"RunPodSandbox from runtime service failed" err="rpc error: code = ', lastWidth: 120 };
@@ -260,6 +264,15 @@ describe('never silent while the kubelet dies', () => {
       ['Nov 20 03:00:00 node-a kubelet[9]: I1120 03:00:00.100000       9 kubelet.go:1292] Started kubelet', 'Nov 20 03:10:00 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL'].join('\n'),
     );
     expect(r.findings[0]!.message).toMatch(/killed by signal 9\/KILL \(SIGKILL.*killed without printing anything/);
+  });
+  it('the rest of a wrapped line that reads like a pasted command is still its rest', () => {
+    // pkg/kubelet/cri/remote/remote_runtime.go (v1.17): klog.Errorf("Version from runtime service failed: %v", err)
+    const line = 'Sep 08 06:00:00.132947 worker-9 kubelet[2212]: E0908 06:00:00.132947    2212 remote_runtime.go:81] Version from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded';
+    const { records } = parseText(`${line.slice(0, 120)}\n${line.slice(120)}\n`);
+    expect(records.map((r) => [r.line, r.endLine, r.message])).toEqual([[1, 2, 'Version from runtime service failed: rpc error: code = DeadlineExceeded desc = context deadline exceeded']]);
+    // after a short line, a pasted command is dropped, not joined
+    const cmd = parseText(`${line.slice(0, 60)}\nservice kubelet status\n`).records;
+    expect(cmd.map((r) => [r.line, r.endLine])).toEqual([[1, undefined]]);
   });
   it("systemd's exit line hard-wrapped at 80 columns is read whole", async () => {
     const exit = 'Nov 20 03:10:00.100000 node-a systemd[1]: kubelet.service: Main process exited, code=killed, status=9/KILL';

@@ -10,7 +10,7 @@ import { isKlogStart, leadingSpaces, parseKlogLoose, parsePartialPrefix, startsR
 import { BOOT, type EntryRecord, fieldText, journalEntryToRecord, jsonLineRecord, kubeletJsonInEntry, logrusWrapped } from './json-records.js';
 import { blockValue, parseKlog, parsePrefix, parseStructuredText, type Prefix } from './prefix.js';
 import { bareSystemdAboutKubelet, PID1, STATUS_KEY, STATUS_TELLING, STATUS_UNIT, statusUnitIsKubelet, SYSTEMD_ABOUT_KUBELET } from './systemd-lines.js';
-import { decideWrap, type WrapTail } from './wrap.js';
+import { decideWrap, WRAP_WIDTH, type WrapTail } from './wrap.js';
 import { type JsonJoined, JsonWrap, unclosedJson } from './json-wrap.js';
 import { FATAL_START, NOTICE, STACK_LINE, type ClosedBlock } from './line-kinds.js';
 
@@ -184,7 +184,11 @@ export class RecordParser {
       const pp = parsePartialPrefix(line);
       if (pp) return this.prefixed({ format: 'cat', timeText: '', host: pp.host ?? host, process: pp.process, pid: pp.pid, message: pp.message, width: line.length - pp.message.length }, line, lineNo, truncatedByUs);
       const u = undecorate(line);
-      if (u === 'drop') return undefined;
+      if (u === 'drop') {
+        // the rest of a line that filled the terminal can read like a pasted command (`service failed: …`)
+        if (this.last && this.mode !== 2 && this.tail.width >= WRAP_WIDTH) this.rejoin(line, false, lineNo);
+        return undefined;
+      }
       if (u) return this.parseText(u.line, lineNo, truncatedByUs, depth + 1, u.host ?? host);
     }
     // no prefix: `-o cat`, a raw kubelet log file (klog lines), or kubelet JSON logging

@@ -26,7 +26,7 @@ export interface WrapTail {
 export type WrapDecision = { join: true; separator: string } | { join: false };
 
 /** A terminal or a paste box that hard-wraps lines wraps them at about this width or wider. */
-const WRAP_WIDTH = 78;
+export const WRAP_WIDTH = 78;
 /** A record is rejoined from at most this many physical lines (a 400-character structured line at 80 columns is 5). */
 const MAX_JOINED = 6;
 /**
@@ -74,11 +74,11 @@ export function decideWrap(tail: WrapTail | undefined, line: string, indented: b
   const own = !tail.prefixed && (OWN_LINE.test(text) || LOGRUS.test(text));
   const other = own || (!tail.prefixed && OTHER_PROGRAM.test(text));
   // a klog line without a journal prefix that filled the terminal's width: a bare line after it is its rest —
-  // when the wrap fell mid-word even if the rest looks like `word: ` or `key=value`, and when it fell at a blank
-  // (one blank leads the line)
+  // when the wrap fell mid-word or at a blank (one blank leads the line) even if the rest looks like `word: ` or
+  // `key=value` (` failed: rpc error: …`): another program's line is never indented by one blank
   if (!tail.prefixed && tail.klog && fullWidth && !own) {
     const midWord = !indented && WORD.test(msg[msg.length - 1] ?? '') && WORD.test(text[0]!);
-    if (midWord || (!other && (!indented || /^ \S/.test(line)))) return { join: true, separator };
+    if (midWord || (indented ? /^ \S/.test(line) : !other)) return { join: true, separator };
   }
   // a quoted value left open by a line that filled the width: a capitalised phrase after it (`Unknown desc = …`
   // inside err="rpc error: code = ") is the value's rest; only a record's own start ends it
